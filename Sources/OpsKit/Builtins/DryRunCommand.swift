@@ -1,0 +1,26 @@
+/// `dry-run on|off`: show commands instead of running them.
+struct DryRunCommand: Command {
+    let name = "dry-run"
+    let summary = "show every command's exact form and target instead of running it"
+    let usage = "dry-run [on|off]"
+
+    func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] {
+        index == 0 ? ["on", "off"] : []
+    }
+
+    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+        switch arguments.first {
+        case nil:
+            context.console.line("dry-run is \(context.session.dryRun ? "on" : "off")")
+        case "on":
+            context.session.dryRun = true
+            context.console.notice("dry-run on: commands are shown, nothing runs")
+        case "off":
+            context.session.dryRun = false
+            context.console.notice("dry-run off: commands run")
+        case let other?:
+            throw UsageError("dry-run takes on or off, not '\(other)'", usage: usage)
+        }
+        return .success
+    }
+}

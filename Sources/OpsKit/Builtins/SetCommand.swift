@@ -1,0 +1,49 @@
+/// `set NAME VALUE`: sets a session variable.
+struct SetCommand: Command {
+    let name = "set"
+    let summary = "set a session variable"
+    let usage = "set [-s] NAME VALUE"
+    let examples = [
+        "set role dr-base-db-patroni",
+        "set datadir /var/opt/gitlab/postgresql/data",
+        "set -s token s3cr3t        # a secret: never shown, logged or recorded",
+    ]
+
+    func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] {
+        index == 0 ? session.variables.knownNames : []
+    }
+
+    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+        var arguments = arguments
+        let secret = arguments.first == "-s"
+        if secret { arguments.removeFirst() }
+        guard arguments.count == 2 else {
+            throw UsageError(arguments.count > 2 ? "set takes one value: quote a value with spaces" : "set needs a name and a value", usage: usage)
+        }
+        let (name, value) = (arguments[0], arguments[1])
+        try context.session.variables.set(name, to: value, secret: secret)
+        if name == "date" {
+            context.console.notice("the pinned date stamp is now \(value); $(date +%F) expands to it")
+        }
+        return .success
+    }
+}
+
+/// `unset NAME`: removes a session variable.
+struct UnsetCommand: Command {
+    let name = "unset"
+    let summary = "remove a session variable"
+    let usage = "unset NAME..."
+
+    func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] {
+        session.variables.all.map(\.name)
+    }
+
+    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+        guard !arguments.isEmpty else { throw UsageError("unset needs a variable name", usage: usage) }
+        for name in arguments where !context.session.variables.unset(name) {
+            context.console.notice("$\(name) was not set")
+        }
+        return .success
+    }
+}

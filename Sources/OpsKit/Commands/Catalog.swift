@@ -1,0 +1,72 @@
+/// Every name the shell answers to: its built-in commands and its plugins,
+/// with "did you mean" for a typo.
+public struct Catalog: Sendable {
+    public let commands: [any Command]
+    public let plugins: [any Plugin]
+    private let commandsByName: [String: any Command]
+    private let pluginsByExecutable: [String: any Plugin]
+
+    public init(commands: [any Command], plugins: [any Plugin]) {
+        self.commands = commands
+        self.plugins = plugins
+        commandsByName = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var byExecutable: [String: any Plugin] = [:]
+        for plugin in plugins {
+            for executable in plugin.executables where byExecutable[executable] == nil {
+                byExecutable[executable] = plugin
+            }
+        }
+        pluginsByExecutable = byExecutable
+    }
+
+    /// The built-in command called `name`.
+    public func command(named name: String) -> (any Command)? { commandsByName[name] }
+
+    /// The plugin whose tool an executable name (`gitlab-patronictl`) or
+    /// path (`/opt/wal-e/bin/wal-e`) runs.
+    public func plugin(forExecutable executable: String) -> (any Plugin)? {
+        pluginsByExecutable[executable] ?? pluginsByExecutable[basename(executable)]
+    }
+
+    /// The plugin called `name`.
+    public func plugin(named name: String) -> (any Plugin)? {
+        plugins.first { $0.name == name }
+    }
+
+    /// Every word that can start a command: built-ins and tool names.
+    public var commandWords: [String] {
+        (Array(commandsByName.keys) + Array(pluginsByExecutable.keys)).sorted()
+    }
+
+    /// Names close to `word` (a typo of one or two letters), best first.
+    public func suggestions(for word: String) -> [String] {
+        let limit = word.count <= 4 ? 1 : 2
+        return commandWords
+            .map { ($0, editDistance(word, $0)) }
+            .filter { $0.1 <= limit }
+            .sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            .map(\.0)
+    }
+}
+
+func basename(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+}
+
+/// Levenshtein distance, for suggestions.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,79 @@
+/// A built-in command of the shell (`set`, `vars`, `help`…).
+///
+/// A command is thin: it reads its arguments and calls into the session or
+/// the domain code.
+public protocol Command: Sendable {
+    /// The word that runs it.
+    var name: String { get }
+    /// One line for `help`.
+    var summary: String { get }
+    /// The synopsis, e.g. `set NAME VALUE`.
+    var usage: String { get }
+    /// A few example lines for `help NAME`.
+    var examples: [String] { get }
+    /// Whether the command only looks (help, vars, history): a recording
+    /// leaves such lines out.
+    var onlyLooks: Bool { get }
+    /// Completions for the argument being typed at `index` (0 = first).
+    func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String]
+    /// Runs the command with its expanded arguments.
+    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome
+}
+
+extension Command {
+    public var examples: [String] { [] }
+    public var onlyLooks: Bool { false }
+    public func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] { [] }
+}
+
+/// What a command leaves behind: its status, and on which hosts.
+public struct Outcome: Sendable, Equatable {
+    /// The overall status: the first failure's, or success.
+    public var status: ExitStatus
+    /// Whether the shell should end after this command (`exit` at the first
+    /// target).
+    public var endsSession = false
+
+    public init(status: ExitStatus, endsSession: Bool = false) {
+        self.status = status
+        self.endsSession = endsSession
+    }
+
+    public static let success = Outcome(status: .success)
+    /// A usage or validation failure: exit 2, as shells and getopt use it.
+    public static let usageError = Outcome(status: .exited(2))
+}
+
+/// What a command works with: the session, and where it reads and writes.
+public struct Context: Sendable {
+    public var session: Session
+    public let console: any Console
+    public let executor: any Executor
+    /// The lines entered so far, newest last (for `history`).
+    public var history: @Sendable () -> [String]
+    /// Every command and plugin, for `help` and completion.
+    public let catalog: Catalog
+
+    public init(session: Session, console: any Console, executor: any Executor,
+                catalog: Catalog, history: @escaping @Sendable () -> [String] = { [] }) {
+        self.session = session
+        self.console = console
+        self.executor = executor
+        self.catalog = catalog
+        self.history = history
+    }
+}
+
+/// A command line given to a command that cannot take it; the message says
+/// how to call it.
+public struct UsageError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public let usage: String
+
+    public init(_ message: String, usage: String) {
+        self.message = message
+        self.usage = usage
+    }
+
+    public var description: String { "\(message)\nusage: \(usage)" }
+}

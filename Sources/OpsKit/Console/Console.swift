@@ -1,0 +1,41 @@
+/// How a piece of text should look on a terminal; plain everywhere else.
+public enum Style: Sendable, Hashable {
+    case plain, bold, dim, error, warning, notice, success
+    /// A host name in fan-out output; the index picks its colour.
+    case host(Int)
+}
+
+/// Which output stream text goes to.
+public enum OutputStream: Sendable {
+    case output, error
+}
+
+/// Where the shell writes and from where it asks the operator; the terminal
+/// in the app, a recording console in tests.
+public protocol Console: Sendable {
+    /// Writes `text` as it is (no newline added).
+    func write(_ text: String, style: Style, to stream: OutputStream)
+    /// Writes raw bytes from a command's output, unchanged.
+    func write(bytes: [UInt8], to stream: OutputStream)
+    /// Asks the operator for a line; nil when nobody can answer (no
+    /// terminal, end of input).
+    func ask(_ prompt: String) -> String?
+}
+
+extension Console {
+    /// Writes one line on standard output.
+    public func line(_ text: String, style: Style = .plain) {
+        write(text + "\n", style: style, to: .output)
+    }
+
+    /// Writes `opsshell: text` as an error on standard error.
+    public func error(_ text: String) {
+        write("opsshell: " + text + "\n", style: .error, to: .error)
+    }
+
+    /// Writes a one-line notice on standard error: something the operator
+    /// should know that is not the command's output.
+    public func notice(_ text: String) {
+        write("note: " + text + "\n", style: .notice, to: .error)
+    }
+}

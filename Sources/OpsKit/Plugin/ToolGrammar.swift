@@ -1,0 +1,84 @@
+/// The shape of a tool's command line: its subcommands and flags, as far as
+/// completion and risk need them.
+public struct ToolGrammar: Sendable {
+    /// Flags accepted before any subcommand.
+    public var flags: [Flag]
+    /// The tool's subcommands, nested where the tool nests them
+    /// (`consul kv get`).
+    public var subcommands: [Subcommand]
+
+    public init(flags: [Flag] = [], subcommands: [Subcommand] = []) {
+        self.flags = flags
+        self.subcommands = subcommands
+    }
+
+    /// The deepest subcommand path the arguments name, and how many
+    /// arguments it used: `["kv", "get", "-recurse", "x"]` → `kv get`, 2.
+    public func resolve(_ arguments: [String]) -> (path: [Subcommand], consumed: Int) {
+        var path: [Subcommand] = []
+        var level = subcommands
+        var flags = self.flags
+        var index = 0
+        var consumed = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("-") {
+                // A flag that takes a separate value skips that value too.
+                if let flag = flags.first(where: { $0.matches(argument) }), flag.takesValue, !argument.contains("=") {
+                    index += 1
+                }
+                index += 1
+                continue
+            }
+            guard let next = level.first(where: { $0.name == argument || $0.aliases.contains(argument) }) else { break }
+            path.append(next)
+            level = next.subcommands
+            flags += next.flags
+            index += 1
+            consumed = index
+        }
+        return (path, consumed)
+    }
+}
+
+/// One subcommand of a tool.
+public struct Subcommand: Sendable {
+    public var name: String
+    public var aliases: [String]
+    public var summary: String
+    public var flags: [Flag]
+    public var subcommands: [Subcommand]
+    /// The risk of running it without any escalating flag.
+    public var risk: Risk
+
+    public init(_ name: String, _ summary: String = "", risk: Risk = .readOnly, aliases: [String] = [],
+                flags: [Flag] = [], subcommands: [Subcommand] = []) {
+        self.name = name
+        self.summary = summary
+        self.risk = risk
+        self.aliases = aliases
+        self.flags = flags
+        self.subcommands = subcommands
+    }
+}
+
+/// One flag of a tool: its spellings and whether a value follows it.
+public struct Flag: Sendable {
+    /// Every spelling, e.g. `["-c", "--config-file"]`.
+    public var spellings: [String]
+    public var takesValue: Bool
+    /// Set when the flag makes the command riskier (`--confirm` on
+    /// `wal-e delete`, `-recurse` on `consul kv delete`).
+    public var escalatesTo: Risk?
+
+    public init(_ spellings: String..., takesValue: Bool = false, escalatesTo: Risk? = nil) {
+        self.spellings = spellings
+        self.takesValue = takesValue
+        self.escalatesTo = escalatesTo
+    }
+
+    func matches(_ argument: String) -> Bool {
+        let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+        return spellings.contains(name)
+    }
+}

@@ -1,0 +1,48 @@
+/// Everything a session carries from one line to the next.
+public struct Session: Sendable {
+    /// The session variables, `date` pinned at start.
+    public var variables: Variables
+    /// The target stack; the last one is where commands run. Never empty.
+    public private(set) var targets: [Target] = [.local]
+    /// Whether commands are shown instead of run.
+    public var dryRun = false
+    /// Whether destructive commands may run without typed confirmation
+    /// (`--yes`, for scripts only).
+    public var assumeYes = false
+    /// The name of the user who started the shell, as the prompt shows it.
+    public let loginUser: String
+
+    public init(variables: Variables = Variables(), loginUser: String = Session.currentUserName()) {
+        self.variables = variables
+        self.loginUser = loginUser
+    }
+
+    /// Where the next command runs.
+    public var target: Target { targets[targets.count - 1] }
+
+    /// The user the next command runs as.
+    public var effectiveUser: String { target.user ?? loginUser }
+
+    /// Makes `target` the current target; `exit` returns to the previous one.
+    public mutating func push(_ target: Target) { targets.append(target) }
+
+    /// Returns to the previous target; false when already at the first.
+    @discardableResult
+    public mutating func pop() -> Bool {
+        guard targets.count > 1 else { return false }
+        targets.removeLast()
+        return true
+    }
+
+    /// The user name of this process, as `id -un` prints it.
+    public static func currentUserName() -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid\(geteuid())"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,167 @@
+import CEdit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// libedit behind a safe type: one line at a time, emacs keys, Ctrl-R
+/// search, Tab completion and a history file. Nothing else in the program
+/// touches libedit or its pointers.
+///
+/// Confined to the REPL loop's thread: libedit calls back into it (prompt,
+/// Tab) from inside `el_gets`, on that thread, and nowhere else.
+final class LineEditor {
+    /// What `readLine` got.
+    enum Input {
+        case line(String)
+        /// Ctrl-C at the prompt: the line was thrown away.
+        case interrupted
+        /// Ctrl-D on an empty line, or the terminal went away.
+        case endOfInput
+    }
+
+    private let editor: OpaquePointer
+    private let input: UnsafeMutablePointer<FILE>?
+    private let output: UnsafeMutablePointer<FILE>?
+    private let history: OpaquePointer
+    private let historyPath: String?
+    /// The prompt as libedit reads it; kept alive between calls.
+    private var promptBytes: [CChar] = [0]
+    /// Tab's answer for the text left of the cursor.
+    var complete: (String) -> (typed: String, candidates: [String]) = { ($0, []) }
+
+    /// The marker around prompt characters that take no columns (colour).
+    static let literalMarker: CChar = 1
+
+    init(program: String, historyPath: String?, historySize: Int32 = 10_000) {
+        // Our own FILE streams on the standard descriptors: the C globals
+        // `stdin`/`stdout` are shared mutable state Swift 6 will not touch.
+        input = fdopen(STDIN_FILENO, "r")
+        output = fdopen(STDOUT_FILENO, "w")
+        editor = el_init(program, input, output, fdopen(STDERR_FILENO, "w"))
+        history = history_init()
+        self.historyPath = historyPath
+        cedit_history_setsize(history, historySize)
+        cedit_history_setunique(history, 1)
+        if let historyPath { cedit_history_load(history, historyPath) }
+
+        cedit_set_history(editor, history)
+        cedit_set_editor(editor, "emacs")
+        // With SIGINT handled elsewhere, libedit's own handling makes el_gets
+        // return EINTR on Ctrl-C instead of killing the shell.
+        cedit_set_signal(editor, 1)
+        cedit_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
+        cedit_set_prompt(editor, { editor in
+            LineEditor.from(editor)?.promptPointer()
+        }, LineEditor.literalMarker)
+        cedit_add_function(editor, "opsshell-complete", "complete the word", { editor, _ in
+            LineEditor.from(editor)?.completeAtCursor() ?? UInt8(CC_ERROR)
+        })
+        cedit_bind(editor, "^I", "opsshell-complete")
+        cedit_bind(editor, "^R", "em-inc-search-prev")
+        // Read ~/.editrc last so an operator's own bindings win.
+        el_source(editor, nil)
+    }
+
+    deinit {
+        save()
+        history_end(history)
+        el_end(editor)
+    }
+
+    /// Reads one line after showing `prompt`.
+    func readLine(prompt: String) -> Input {
+        promptBytes = Array(prompt.utf8CString)
+        var count: Int32 = 0
+        guard let pointer = el_gets(editor, &count) else {
+            return count == -1 && errno == EINTR ? .interrupted : .endOfInput
+        }
+        // The buffer is reused by the next call: copy it now.
+        var line = String(cString: pointer)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    /// Adds a line to the history and writes the history file, so a crash
+    /// loses nothing already entered.
+    func remember(_ line: String) {
+        cedit_history_enter(history, line)
+        save()
+    }
+
+    /// The history, oldest first.
+    var entries: [String] {
+        var lines: [String] = []
+        var pointer = cedit_history_step(history, 1)
+        while let current = pointer {
+            lines.append(String(cString: current))
+            pointer = cedit_history_step(history, 0)
+        }
+        return lines.reversed()
+    }
+
+    private func save() {
+        guard let historyPath else { return }
+        // Created 0600 before libedit writes it: history can hold host names
+        // and paths of production systems.
+        let descriptor = open(historyPath, O_WRONLY | O_CREAT, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+        cedit_history_save(history, historyPath)
+        chmod(historyPath, 0o600)
+    }
+
+    private func promptPointer() -> UnsafeMutablePointer<CChar> {
+        promptBytes.withUnsafeMutableBufferPointer { $0.baseAddress! }
+    }
+
+    private static func from(_ editor: OpaquePointer?) -> LineEditor? {
+        guard let editor, let data = cedit_get_clientdata(editor) else { return nil }
+        return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    /// Tab: insert what all candidates share; list them when that adds
+    /// nothing.
+    private func completeAtCursor() -> UInt8 {
+        guard let info = el_line(editor)?.pointee else { return UInt8(CC_ERROR) }
+        let length = info.cursor - info.buffer
+        let text = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: length), as: UTF8.self)
+        let (typed, candidates) = complete(text)
+        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let completion = candidates.count == 1
+            ? candidates[0] + (candidates[0].hasSuffix("/") ? "" : " ")
+            : Self.commonPrefix(candidates)
+        if completion.count > typed.count, completion.hasPrefix(typed) {
+            let addition = String(completion.dropFirst(typed.count))
+            el_insertstr(editor, Self.escapingBlanks(addition, quoted: Self.isInQuote(text)))
+            return UInt8(CC_REFRESH)
+        }
+        // Nothing to add: show the choices under the line, then redraw it.
+        let list = candidates.prefix(200).joined(separator: "  ")
+        fputs("\n" + list + (candidates.count > 200 ? "  …" : "") + "\n", output)
+        fflush(output)
+        return UInt8(CC_REDISPLAY)
+    }
+
+    static func commonPrefix(_ words: [String]) -> String {
+        guard var prefix = words.first else { return "" }
+        for word in words.dropFirst() { while !word.hasPrefix(prefix) { prefix.removeLast() } }
+        return prefix
+    }
+
+    private static func isInQuote(_ text: String) -> Bool {
+        var quote: Character?
+        for character in text {
+            if let open = quote { if character == open { quote = nil } } else if character == "'" || character == "\"" { quote = character }
+        }
+        return quote != nil
+    }
+
+    private static func escapingBlanks(_ text: String, quoted: Bool) -> String {
+        quoted ? text : text.replacingOccurrences(of: " ", with: "\\ ")
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

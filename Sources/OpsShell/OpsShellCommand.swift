@@ -1,0 +1,119 @@
+import ArgumentParser
+import OpsKit
+import Plugins
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `opsshell`: the interactive shell, or a script from `-c`, a file or stdin.
+@main
+struct OpsShellCommand: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "opsshell",
+        abstract: "An operations shell for PostgreSQL/Patroni clusters.",
+        discussion: """
+            With no arguments on a terminal, starts the interactive shell. When standard \
+            input is not a terminal, reads commands from it as a script.
+            """,
+        version: version,
+        subcommands: [Interactive.self, RunScript.self],
+        defaultSubcommand: Interactive.self
+    )
+}
+
+/// Flags every way of starting a session shares.
+struct SessionOptions: ParsableArguments {
+    @ArgumentParser.Flag(name: .long, help: "Show every command's exact form and target; run nothing.")
+    var dryRun = false
+
+    @ArgumentParser.Flag(name: .long, help: "Run destructive commands without typed confirmation (scripts only).")
+    var yes = false
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a session variable before the first command.", valueName: "NAME=VALUE"))
+    var variables: [String] = []
+
+    /// A fresh interpreter set up as the flags say.
+    @MainActor
+    func makeInterpreter(history: @escaping @Sendable () -> [String] = { [] }) throws -> Interpreter {
+        var session = Session()
+        session.dryRun = dryRun
+        session.assumeYes = yes
+        for assignment in variables {
+            guard let equals = assignment.firstIndex(of: "=") else {
+                throw ValidationError("--set takes NAME=VALUE, not '\(assignment)'")
+            }
+            do {
+                try session.variables.set(String(assignment[..<equals]), to: String(assignment[assignment.index(after: equals)...]))
+            } catch {
+                throw ValidationError("--set \(assignment): \(error)")
+            }
+        }
+        let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all)
+        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: LocalExecutor(),
+                                            catalog: catalog, history: history))
+    }
+}
+
+extension OpsShellCommand {
+    /// The default: interactive on a terminal, a script otherwise.
+    struct Interactive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "shell", abstract: "Start the shell (the default).")
+
+        @Option(name: .customShort("c"), help: ArgumentHelp("Run this line and exit; repeat to run several in one session.", valueName: "LINE"))
+        var lines: [String] = []
+
+        @OptionGroup var options: SessionOptions
+
+        @MainActor
+        mutating func run() async throws {
+            if !lines.isEmpty || isatty(STDIN_FILENO) == 0 {
+                let source: any Sequence<String> = lines.isEmpty ? StandardInputLines() : lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                try await runScript(source, name: lines.isEmpty ? "stdin" : "-c", options: options)
+                return
+            }
+            let editor = LineEditor(program: "opsshell", historyPath: StatePaths.history)
+            let history = HistorySnapshot(editor: editor)
+            let interpreter = try options.makeInterpreter(history: { history.entries() })
+            let interruption = Interruption(whenIdle: {})
+            let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
+            throw ExitCode(outcome.status.code)
+        }
+    }
+
+    /// `opsshell run FILE`.
+    struct RunScript: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a script, stopping at the first failure.")
+
+        @Argument(help: "The script: one command per line, as typed in the shell.")
+        var file: String
+
+        @OptionGroup var options: SessionOptions
+
+        @MainActor
+        mutating func run() async throws {
+            guard let text = FileText.read(file) else {
+                throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
+            }
+            try await runScript(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), name: file, options: options)
+        }
+    }
+}
+
+/// Runs lines as a script; Ctrl-C stops the running command and the script.
+@MainActor
+func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions) async throws {
+    let interpreter = try options.makeInterpreter()
+    let interruption = Interruption(whenIdle: { exit(130) })
+    let outcome = await interruption.run { await Script(name: name).run(lines, in: interpreter) }
+    throw ExitCode(outcome.status.code)
+}
+
+/// The libedit history, readable from the `history` built-in. Only the REPL
+/// loop's thread reads it (the built-in runs on the main actor, as the loop).
+final class HistorySnapshot: @unchecked Sendable {
+    private let editor: LineEditor
+    init(editor: LineEditor) { self.editor = editor }
+    func entries() -> [String] { MainActor.assumeIsolated { editor.entries } }
+}

@@ -1,0 +1,88 @@
+import OpsKit
+import Rainbow
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The interactive loop: prompt, read with libedit, run, repeat.
+@MainActor
+struct REPL {
+    let interpreter: Interpreter
+    let editor: LineEditor
+    let interruption: Interruption
+
+    /// Runs until `exit` at the first target or Ctrl-D; returns the last
+    /// command's status.
+    func run() async -> Outcome {
+        var assembler = LineAssembler()
+        var last = Outcome.success
+        while true {
+            let prompt = assembler.isContinuing ? "> " : self.prompt(for: interpreter.session)
+            switch editor.readLine(prompt: prompt) {
+            case .endOfInput:
+                if assembler.isContinuing {
+                    interpreter.context.console.error("end of input inside an open quote; the line was not run")
+                }
+                interpreter.context.console.write("\n", style: .plain, to: .output)
+                return last
+            case .interrupted:
+                // Ctrl-C at the prompt: the line (and any open continuation) is dropped.
+                _ = assembler.finish()
+                interpreter.context.console.write("\n", style: .plain, to: .output)
+            case .line(let text):
+                guard let line = assembler.add(text) else { continue }
+                if !line.trimmingCharacters(in: " \t").isEmpty, !Self.isSecretLine(line) { editor.remember(line) }
+                last = await interruption.run { await interpreter.run(line) }
+                if last.status == .interrupted {
+                    interpreter.context.console.write("^C interrupted\n", style: .warning, to: .error)
+                }
+                if last.endsSession { return last }
+            }
+        }
+    }
+
+    /// `root@local 2026-11-29 $ `: target, user, pinned date stamp.
+    func prompt(for session: Session) -> String {
+        let user = session.effectiveUser
+        let sigil = user == "root" ? "#" : "$"
+        let target = session.target.hostLabel
+        let dry = session.dryRun ? " (dry-run)" : ""
+        return Self.invisible((user + "@").green) + Self.invisible(target.green.bold)
+            + " " + Self.invisible(session.variables.date.cyan)
+            + Self.invisible(dry.yellow) + " \(sigil) "
+    }
+
+    /// Marks colour escapes so libedit does not count them as columns.
+    private static func invisible(_ styled: String) -> String {
+        guard styled.contains("\u{1B}") else { return styled }
+        let marker = String(UnicodeScalar(UInt8(LineEditor.literalMarker)))
+        var result = ""
+        var inEscape = false
+        for scalar in styled.unicodeScalars {
+            if scalar == "\u{1B}" { if !inEscape { result += marker }; inEscape = true }
+            if inEscape, scalar != "\u{1B}", ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) {
+                result.unicodeScalars.append(scalar)
+                result += marker
+                inEscape = false
+                continue
+            }
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+
+    /// `set -s NAME VALUE` never reaches the history file.
+    static func isSecretLine(_ line: String) -> Bool {
+        guard let words = try? Words(parsing: line), words.words.count >= 2 else { return false }
+        return words.words[0].symbolicText == "set" && words.words[1].symbolicText == "-s"
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text.removeFirst() }
+        while let last = text.last, set.contains(last) { text.removeLast() }
+        return String(text)
+    }
+}

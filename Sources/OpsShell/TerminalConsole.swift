@@ -1,0 +1,69 @@
+import OpsKit
+import Rainbow
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The console on the process's standard streams. Writes go straight to the
+/// file descriptors (no buffering), so a command's output, our notices and
+/// the prompt appear in the order they happened.
+struct TerminalConsole: Console {
+    func write(_ text: String, style: OpsKit.Style, to stream: OpsKit.OutputStream) {
+        write(bytes: Array(styled(text, style).utf8), to: stream)
+    }
+
+    func write(bytes: [UInt8], to stream: OpsKit.OutputStream) {
+        let descriptor: Int32 = stream == .output ? STDOUT_FILENO : STDERR_FILENO
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // A closed pipe (`opsshell … | head`): nothing more to say.
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Asks on the controlling terminal, so a confirmation works even when
+    /// the commands come from a file; nil when there is no terminal.
+    func ask(_ prompt: String) -> String? {
+        guard let tty = fopen("/dev/tty", "r+") else { return nil }
+        defer { fclose(tty) }
+        fputs(prompt, tty)
+        fflush(tty)
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard fgets(&buffer, Int32(buffer.count), tty) != nil else { return nil }
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return line.hasSuffix("\n") ? String(line.dropLast()) : line
+    }
+
+    private func styled(_ text: String, _ style: OpsKit.Style) -> String {
+        switch style {
+        case .plain: text
+        case .bold: text.bold
+        case .dim: text.dim
+        case .error: text.red
+        case .warning: text.yellow.bold
+        case .notice: text.cyan
+        case .success: text.green
+        case .host(let index): text.applyingColor(TerminalConsole.hostColor(index))
+        }
+    }
+
+    /// Distinct colours for hosts in fan-out output, repeating after eight.
+    static func hostColor(_ index: Int) -> NamedColor {
+        switch index % 8 {
+        case 0: .cyan
+        case 1: .magenta
+        case 2: .blue
+        case 3: .green
+        case 4: .yellow
+        case 5: .lightCyan
+        case 6: .lightMagenta
+        default: .lightBlue
+        }
+    }
+}
