@@ -59,7 +59,11 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["OpsKit"],
+            dependencies: [
+                "OpsKit",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),

@@ -65,15 +65,14 @@ public struct Completer: Sendable {
 
     private func toolCandidates(_ plugin: any Plugin, _ invocation: ToolInvocation, typed: String, session: Session) -> [String] {
         let grammar = plugin.grammar
-        let (path, consumed) = grammar.resolve(invocation.arguments)
+        let (path, positionals) = grammar.resolve(invocation.arguments)
         if typed.hasPrefix("-") {
             let flags = grammar.flags + path.flatMap(\.flags)
             return matching(flags.flatMap(\.spellings), typed)
         }
-        let positional = invocation.arguments.dropFirst(consumed).filter { !$0.hasPrefix("-") }
         var found: [String] = []
         let level = path.last?.subcommands ?? grammar.subcommands
-        if positional.isEmpty { found += level.map(\.name) }
+        if positionals.isEmpty { found += level.map(\.name) }
         found += plugin.liveCompletions(for: invocation, prefix: typed, in: session)
         return matching(found, typed)
     }

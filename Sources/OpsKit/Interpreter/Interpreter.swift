@@ -53,13 +53,13 @@ public final class Interpreter {
         let shellText = try words.source.shellText(in: variables)
         if let invocation = ToolInvocation.find(in: values, isTool: { context.catalog.plugin(forExecutable: $0) != nil }),
            let plugin = context.catalog.plugin(forExecutable: invocation.executable) {
-            guard try await guardCommand(shellText, risk: plugin.risk(of: invocation)) else { return .usageError }
+            if let stopped = guardCommand(shellText, risk: plugin.risk(of: invocation)) { return stopped }
             var scratch = context
             let outcome = try await plugin.run(invocation, shellText: shellText, in: &scratch)
             context = scratch
             return outcome
         }
-        guard try await guardCommand(shellText, risk: ShellRisk.classify(values)) else { return .usageError }
+        if let stopped = guardCommand(shellText, risk: ShellRisk.classify(values)) { return stopped }
         let outcome = try await context.runShell(shellText)
         if outcome.status == .exited(127), let suggestion = context.catalog.suggestions(for: values[0]).first {
             context.console.notice("did you mean `\(suggestion)`?")
@@ -68,30 +68,30 @@ public final class Interpreter {
     }
 
     /// Dry-run and destructive-command confirmation, before anything runs.
-    /// Returns whether the command may run.
-    private func guardCommand(_ shellText: String, risk: Risk) async throws -> Bool {
+    /// Returns nil when the command may run, else the outcome instead.
+    private func guardCommand(_ shellText: String, risk: Risk) -> Outcome? {
         let session = context.session
         let console = context.console
         if session.dryRun {
             console.line("dry-run: on \(session.target) (\(risk)): \(shellText)", style: .dim)
-            return false
+            return .success
         }
-        guard risk == .destroysData else { return true }
+        guard risk == .destroysData else { return nil }
         let name = session.target.hostLabel
         console.write("This destroys data.\n  target:  \(session.target)\n  command: \(shellText)\n", style: .warning, to: .error)
         if session.assumeYes {
             console.notice("confirmation skipped: --yes")
-            return true
+            return nil
         }
         guard let answer = console.ask("Type the target's name (\(name)) to run it: ") else {
             console.error("refused: this command destroys data and there is no terminal to confirm it; run it interactively, or pass --yes in a script")
-            return false
+            return Outcome(status: .exited(1))
         }
         guard answer.trimmingTrailingBlanks() == name else {
             console.error("not confirmed ('\(answer)' is not '\(name)'); nothing was run")
-            return false
+            return Outcome(status: .exited(1))
         }
-        return true
+        return nil
     }
 
     private func report(_ error: any Error, in line: String) {

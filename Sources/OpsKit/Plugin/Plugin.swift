@@ -31,7 +31,7 @@ extension Plugin {
     /// The risk the grammar gives: the subcommand's own, raised by any
     /// escalating flag present (`wal-e delete … --confirm`).
     public func risk(of invocation: ToolInvocation) -> Risk {
-        let (path, _) = grammar.resolve(invocation.arguments)
+        let path = grammar.resolve(invocation.arguments).path
         var risk = path.last?.risk ?? .readOnly
         let flags = grammar.flags + path.flatMap(\.flags)
         for argument in invocation.arguments where argument.hasPrefix("-") {

@@ -21,7 +21,7 @@ public enum ShellRisk {
     }
 
     static func classifySimple(_ words: [String]) -> Risk {
-        let tool = ToolInvocation.find(in: words) { _ in true }
+        let tool = ToolInvocation.command(in: words)
         let name = tool.map { basename($0.executable) } ?? basename(words.first ?? "")
         let arguments = tool?.arguments ?? []
         if name == "rm", arguments.contains(where: isRecursiveFlag) { return .destroysData }

@@ -12,32 +12,32 @@ public struct ToolGrammar: Sendable {
         self.subcommands = subcommands
     }
 
-    /// The deepest subcommand path the arguments name, and how many
-    /// arguments it used: `["kv", "get", "-recurse", "x"]` → `kv get`, 2.
-    public func resolve(_ arguments: [String]) -> (path: [Subcommand], consumed: Int) {
+    /// The deepest subcommand path the arguments name, and the positional
+    /// arguments after it (flags and their values left out):
+    /// `["-c", "x.yml", "kv", "get", "-recurse", "a/b"]` → `kv get`, `["a/b"]`.
+    public func resolve(_ arguments: [String]) -> (path: [Subcommand], positionals: [String]) {
         var path: [Subcommand] = []
+        var positionals: [String] = []
         var level = subcommands
         var flags = self.flags
         var index = 0
-        var consumed = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument.hasPrefix("-") {
+            index += 1
+            if argument.hasPrefix("-"), argument.count > 1 {
                 // A flag that takes a separate value skips that value too.
                 if let flag = flags.first(where: { $0.matches(argument) }), flag.takesValue, !argument.contains("=") {
                     index += 1
                 }
-                index += 1
-                continue
+            } else if positionals.isEmpty, let next = level.first(where: { $0.name == argument || $0.aliases.contains(argument) }) {
+                path.append(next)
+                level = next.subcommands
+                flags += next.flags
+            } else {
+                positionals.append(argument)
             }
-            guard let next = level.first(where: { $0.name == argument || $0.aliases.contains(argument) }) else { break }
-            path.append(next)
-            level = next.subcommands
-            flags += next.flags
-            index += 1
-            consumed = index
         }
-        return (path, consumed)
+        return (path, positionals)
     }
 }
 

@@ -30,6 +30,11 @@ public struct ToolInvocation: Sendable {
         return nil
     }
 
+    /// The command behind any wrappers: `sudo -u x rm -rf y` → `rm -rf y`.
+    public static func command(in words: [String]) -> ToolInvocation? {
+        find(in: words) { word in wrapperLength(basename(word), at: 0, in: [word, "x"]) == nil }
+    }
+
     /// How many words the wrapper at `index` takes, itself included.
     private static func wrapperLength(_ name: String, at index: Int, in words: [String]) -> Int? {
         let rest = words[(index + 1)...]

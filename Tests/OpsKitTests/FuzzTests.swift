@@ -1,0 +1,54 @@
+import OpsKit
+import Testing
+
+@Suite("Fuzzing the parser")
+struct FuzzTests {
+    /// A small, seeded generator so a failure reproduces.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let alphabet: [String] = ["'", "\"", "\\", "$", "{", "}", "(", ")", "#", " ", "\t", "\n", "a", "Z", "_", "1",
+                                     "date", "$(date +%F)", "${", "$datadir", "|", ";", "é", "☃", "\u{0}", "\u{7F}"]
+
+    @Test("100,000 random lines either parse or get an error; never a crash")
+    func randomLines() {
+        var random = SplitMix(state: 0x5EED)
+        var variables = Variables(date: "2026-11-29")
+        try! variables.set("datadir", to: "/var/opt/gitlab/postgresql/data")
+        var parsed = 0, rejected = 0
+        for round in 0..<100_000 {
+            let line: String
+            switch round % 4 {
+            case 0:  // Random bytes, decoded leniently as a terminal would deliver them.
+                let bytes = (0..<Int.random(in: 0...80, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                line = String(decoding: bytes, as: UTF8.self)
+            case 3 where round % 1000 == 3:  // Now and then a very long line.
+                line = String(repeating: "a'b\"c$d ", count: 5000)
+            default:  // Shell-significant pieces in random order.
+                line = (0..<Int.random(in: 0...40, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! }.joined()
+            }
+            do {
+                let words = try Words(parsing: line)
+                for word in words.words {
+                    _ = try? word.value(in: variables)
+                    _ = try? word.shellText(in: variables)
+                }
+                parsed += 1
+            } catch {
+                #expect(error.column >= 1 && error.column <= line.unicodeScalars.count + 1, "column \(error.column) for \(line.debugDescription)")
+                rejected += 1
+            }
+        }
+        #expect(parsed + rejected == 100_000)
+        // Both outcomes must really occur, or the generator is not exercising the parser.
+        #expect(parsed > 10_000 && rejected > 10_000)
+    }
+}

@@ -1,0 +1,134 @@
+import OpsKit
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("The interpreter")
+@MainActor
+struct InterpreterTests {
+    let directory = TemporaryDirectory()
+
+    func exists(_ name: String) -> Bool { access(directory.path + "/" + name, F_OK) == 0 }
+
+    @Test("set, echo, unset and vars work together")
+    func variables() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        #expect(await shell.run("set role dr-base-db-patroni").status == .success)
+        #expect(await shell.run("echo roles:$role").status == .success)
+        #expect(await shell.run("unset role").status == .success)
+        #expect(await shell.run("vars").status == .success)
+        #expect(console.output.hasPrefix("roles:dr-base-db-patroni\n"))
+        #expect(console.output.contains("role     (unset)"))
+        #expect(console.output.contains("date     2026-11-29  (pinned)"))
+    }
+
+    @Test("an unset variable stops the command before it runs")
+    func unsetVariableRunsNothing() async {
+        defer { directory.remove() }
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        let outcome = await shell.run("touch \(directory.path)/ran; touch \(directory.path)/$missing")
+        #expect(outcome.status == .exited(2))
+        #expect(!exists("ran"))
+        #expect(console.error.contains("unset variable $missing at column"))
+        #expect(console.error.contains("^"))
+    }
+
+    @Test("$(date +%F) becomes the pinned stamp, and the shell says so")
+    func pinnedDate() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console, date: "2019-06-15")
+        #expect(await shell.run("echo pg_hba.conf.$(date +%F)").status == .success)
+        #expect(await shell.run("sh -c 'echo conf.$(date +%F)'").status == .success)
+        #expect(console.output == "pg_hba.conf.2019-06-15\nconf.2019-06-15\n")
+        #expect(console.error.contains("pinned date stamp 2019-06-15"))
+    }
+
+    @Test("dry-run shows the exact command and target and runs nothing")
+    func dryRun() async {
+        defer { directory.remove() }
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        _ = await shell.run("dry-run on")
+        _ = await shell.run("set dir \(directory.path)")
+        #expect(await shell.run("touch '$dir/file'").status == .success)
+        #expect(!exists("file"))
+        #expect(console.output.contains("dry-run: on \(Session.currentUserName() == "root" ? "" : "")local (changes state): touch '\(directory.path)/file'"))
+    }
+
+    @Test("a destructive command with nobody to confirm it is refused")
+    func destructiveRefusedWithoutTerminal() async {
+        defer { directory.remove() }
+        directory.write("keep", "x")
+        let console = TestConsole(answers: [])
+        let shell = makeInterpreter(console: console)
+        let outcome = await shell.run("rm -rf \(directory.path)/keep")
+        #expect(outcome.status != .success)
+        #expect(exists("keep"))
+        #expect(console.error.contains("command: rm -rf \(directory.path)/keep"))
+        #expect(console.error.contains("refused"))
+    }
+
+    @Test("a destructive command runs only when the target's name is typed", arguments: [("local", true), ("yes", false), ("", false)])
+    func destructiveConfirmation(answer: String, runs: Bool) async {
+        defer { directory.remove() }
+        directory.write("victim", "x")
+        let console = TestConsole(answers: [answer])
+        let shell = makeInterpreter(console: console)
+        _ = await shell.run("rm -r \(directory.path)/victim")
+        #expect(exists("victim") == !runs)
+        #expect(console.questions.count == 1)
+    }
+
+    @Test("--yes skips confirmation and says so")
+    func assumeYes() async {
+        defer { directory.remove() }
+        directory.write("victim", "x")
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console) { $0.assumeYes = true }
+        #expect(await shell.run("rm -rf \(directory.path)/victim").status == .success)
+        #expect(!exists("victim"))
+        #expect(console.error.contains("confirmation skipped: --yes"))
+    }
+
+    @Test("an unknown command fails as sh says, with a suggestion")
+    func unknownCommand() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        let outcome = await shell.run("vras")
+        #expect(outcome.status == .exited(127))
+        #expect(console.error.contains("did you mean `vars`?"))
+    }
+
+    @Test("exit at the first target ends the session")
+    func exitEnds() async {
+        let shell = makeInterpreter()
+        #expect(await shell.run("exit").endsSession)
+    }
+
+    @Test("help lists built-ins and tools, and explains one")
+    func help() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        _ = await shell.run("help")
+        _ = await shell.run("help set")
+        #expect(console.output.contains("dry-run"))
+        #expect(console.output.contains("usage: set [-s] NAME VALUE"))
+        #expect(console.output.contains("examples:"))
+    }
+
+    @Test("a script stops at the first failure and names its line")
+    func scriptStops() async {
+        defer { directory.remove() }
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        let lines = ["# a runbook", "true", "sh -c 'exit 4'", "touch \(directory.path)/after"]
+        let outcome = await Script(name: "book.ops").run(lines, in: shell)
+        #expect(outcome.status == .exited(4))
+        #expect(!exists("after"))
+        #expect(console.error.contains("book.ops:3: stopped: exit 4"))
+    }
+}
