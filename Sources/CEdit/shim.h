@@ -42,6 +42,13 @@ static inline int cedit_bind(EditLine *el, const char *key, const char *command)
     return el_set(el, EL_BIND, key, command, NULL);
 }
 
+/// Changes one terminal flag for edit mode only ("setty -d FLAG"), e.g.
+/// "-isig" so that ^C reaches the editor as a key instead of a signal.
+static inline int cedit_setty_edit_mode(EditLine *el, const char *flag) {
+    const char *argv[] = {"setty", "-d", flag, NULL};
+    return el_parse(el, 3, argv);
+}
+
 static inline int cedit_history_setsize(History *h, int size) {
     HistEvent ev;
     return history(h, &ev, H_SETSIZE, size);

@@ -24,6 +24,8 @@ final class LineEditor {
     private let output: UnsafeMutablePointer<FILE>?
     private let history: OpaquePointer
     private let historyPath: String?
+    /// Set by Ctrl-C while editing: the line read is thrown away.
+    private var abandoned = false
     /// The prompt as libedit reads it; kept alive between calls.
     private var promptBytes: [CChar] = [0]
     /// Tab's answer for the text left of the cursor.
@@ -57,6 +59,20 @@ final class LineEditor {
             LineEditor.from(editor)?.completeAtCursor() ?? UInt8(CC_ERROR)
         })
         cedit_bind(editor, "^I", "opsshell-complete")
+        // Ctrl-C at the prompt is a key, not a signal: libedit retries a read
+        // interrupted once (read__fixio), so a single SIGINT would not end
+        // el_gets. While a command runs the terminal is cooked again and
+        // Ctrl-C is a real SIGINT for that command.
+        cedit_setty_edit_mode(editor, "-isig")
+        cedit_add_function(editor, "opsshell-interrupt", "abandon the line", { editor, _ in
+            guard let lineEditor = LineEditor.from(editor) else { return UInt8(CC_ERROR) }
+            lineEditor.abandoned = true
+            // Shown at the end of the abandoned line, as bash does.
+            fputs("^C\n", lineEditor.output)
+            fflush(lineEditor.output)
+            return UInt8(CC_NEWLINE)
+        })
+        cedit_bind(editor, "^C", "opsshell-interrupt")
         cedit_bind(editor, "^R", "em-inc-search-prev")
         // Read ~/.editrc last so an operator's own bindings win.
         el_source(editor, nil)
@@ -71,8 +87,11 @@ final class LineEditor {
     /// Reads one line after showing `prompt`.
     func readLine(prompt: String) -> Input {
         promptBytes = Array(prompt.utf8CString)
+        abandoned = false
         var count: Int32 = 0
-        guard let pointer = el_gets(editor, &count) else {
+        let pointer = el_gets(editor, &count)
+        if abandoned { return .interrupted }
+        guard let pointer else {
             return count == -1 && errno == EINTR ? .interrupted : .endOfInput
         }
         // The buffer is reused by the next call: copy it now.
@@ -126,12 +145,13 @@ final class LineEditor {
         let text = String(decoding: UnsafeRawBufferPointer(start: info.buffer, count: length), as: UTF8.self)
         let (typed, candidates) = complete(text)
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
-        let completion = candidates.count == 1
-            ? candidates[0] + (candidates[0].hasSuffix("/") ? "" : " ")
-            : Self.commonPrefix(candidates)
-        if completion.count > typed.count, completion.hasPrefix(typed) {
-            let addition = String(completion.dropFirst(typed.count))
-            el_insertstr(editor, Self.escapingBlanks(addition, quoted: Self.isInQuote(text)))
+        let completion = candidates.count == 1 ? candidates[0] : Self.commonPrefix(candidates)
+        // A single complete word ends with a space, unless it is a directory
+        // to go on into.
+        let finished = candidates.count == 1 && !completion.hasSuffix("/")
+        if completion.hasPrefix(typed), completion.count > typed.count || finished {
+            let addition = Self.escapingBlanks(String(completion.dropFirst(typed.count)), quoted: Self.isInQuote(text))
+            el_insertstr(editor, addition + (finished ? " " : ""))
             return UInt8(CC_REFRESH)
         }
         // Nothing to add: show the choices under the line, then redraw it.

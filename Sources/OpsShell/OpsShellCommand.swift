@@ -76,6 +76,11 @@ extension OpsShellCommand {
             let editor = LineEditor(program: "opsshell", historyPath: StatePaths.history)
             let history = HistorySnapshot(editor: editor)
             let interpreter = try options.makeInterpreter(history: { history.entries() })
+            let completer = Completer(catalog: interpreter.context.catalog)
+            editor.complete = { text in
+                let completion = completer.complete(text, in: interpreter.session)
+                return (completion.typed, completion.candidates)
+            }
             let interruption = Interruption(whenIdle: {})
             let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
             throw ExitCode(outcome.status.code)

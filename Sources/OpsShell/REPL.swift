@@ -28,7 +28,6 @@ struct REPL {
             case .interrupted:
                 // Ctrl-C at the prompt: the line (and any open continuation) is dropped.
                 _ = assembler.finish()
-                interpreter.context.console.write("\n", style: .plain, to: .output)
             case .line(let text):
                 guard let line = assembler.add(text) else { continue }
                 if !line.trimmingCharacters(in: " \t").isEmpty, !Self.isSecretLine(line) { editor.remember(line) }

@@ -89,6 +89,31 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Waits for the shell's prompt (it ends with the date stamp and `$ ` or
+    /// `# `) after `offset`, so the next keys reach libedit, not a command.
+    public func expectPrompt(after offset: String.Index, within seconds: Double = 10) throws {
+        let deadline = Monotonic.now + seconds
+        while true {
+            let end = try expect(" ", after: offset, within: max(0.1, deadline - Monotonic.now))
+            let text = transcript[offset..<end]
+            if text.hasSuffix("# ") || text.hasSuffix("$ ") { return try waitForLineEditing(until: deadline) }
+            guard Monotonic.now < deadline else { throw TestFailure("no prompt after: \(transcript[offset...])") }
+            return try expectPrompt(after: end, within: deadline - Monotonic.now)
+        }
+    }
+
+    /// libedit prints the prompt a moment before it puts the terminal in
+    /// raw mode; keys typed in between are read in cooked mode (a ^D there
+    /// even turns into NUL). A person cannot type that fast, a test can:
+    /// wait until the terminal really is in raw mode (ICANON off).
+    private func waitForLineEditing(until deadline: Double) throws {
+        var modes = termios()
+        while tcgetattr(master, &modes) == 0, modes.c_lflag & UInt32(ICANON) != 0 {
+            guard Monotonic.now < deadline else { throw TestFailure("the terminal never left canonical mode") }
+            usleep(1_000)
+        }
+    }
+
     /// The end of what has been read so far, for `expect(_:after:)`.
     public var mark: String.Index { drain(); return transcript.endIndex }
 

@@ -37,8 +37,13 @@ public enum ShellBinary {
                                   environment: [String: String] = [:]) async throws -> Result {
         var overrides: [Environment.Key: String?] = ["NO_COLOR": "1"]
         for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
+        // A new session: no controlling terminal, so nothing can ask at
+        // /dev/tty, as in CI, even when the tests run from a terminal.
+        var options = PlatformOptions()
+        options.createSession = true
         let result = try await Subprocess.run(
             .path(.init(program)), arguments: Arguments(arguments), environment: .inherit.updating(overrides),
+            platformOptions: options,
             input: .string(input), output: .string(limit: 16 << 20), error: .string(limit: 16 << 20)
         )
         let status: Int32 = switch result.terminationStatus {
