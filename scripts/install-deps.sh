@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a target needs, only those missing, with one
+# `apt-get update` at most. Usage: install-deps.sh run|test|bench
+set -euo pipefail
+
+packages=(libedit-dev pkg-config)            # CEdit links libedit; SwiftPM finds it with pkg-config
+case "${1:-run}" in
+  run) ;;
+  test) packages+=(openssh-server openssh-client sudo util-linux procps) ;;  # sshd hosts, sudo su, setsid -c, ps
+  bench) packages+=(hyperfine openssh-server openssh-client pssh) ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
