@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", exact: "1.0.2"),
         // FilePath, which swift-subprocess takes for executables.
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // The inventory file (opsshell.toml).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // ANSI colour for the prompt and tables; honours NO_COLOR-style switches.
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
@@ -37,6 +39,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),

@@ -51,7 +51,7 @@ struct SessionOptions: ParsableArguments {
             }
         }
         let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all)
-        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: LocalExecutor(),
+        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: ProcessExecutor(),
                                             catalog: catalog, history: history))
     }
 }

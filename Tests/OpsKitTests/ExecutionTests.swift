@@ -20,7 +20,7 @@ struct ExecutionTests {
     @Test("keeps the exit status and both streams")
     func exitStatusAndStreams() async throws {
         let collected = Collected()
-        let status = try await LocalExecutor().run("echo out; echo err >&2; exit 3", on: .local, output: collected.handler)
+        let status = try await ProcessExecutor().run("echo out; echo err >&2; exit 3", on: .local, output: collected.handler)
         #expect(status == .exited(3))
         #expect(collected.output == "out\n")
         #expect(collected.error == "err\n")
@@ -29,7 +29,7 @@ struct ExecutionTests {
     @Test("does not deadlock when both streams carry megabytes")
     func largeOutput() async throws {
         let collected = Collected()
-        let status = try await LocalExecutor().run("head -c 8000000 /dev/zero; head -c 8000000 /dev/zero >&2", on: .local, output: collected.handler)
+        let status = try await ProcessExecutor().run("head -c 8000000 /dev/zero; head -c 8000000 /dev/zero >&2", on: .local, output: collected.handler)
         #expect(status == .success)
         #expect(collected.bytes.withLock { ($0.output.count, $0.error.count) } == (8_000_000, 8_000_000))
     }
@@ -37,7 +37,7 @@ struct ExecutionTests {
     @Test("streams output as it comes, before the command ends")
     func streams() async throws {
         let collected = Collected()
-        let task = Task { try await LocalExecutor().run("echo first; sleep 5; echo second", on: .local, output: collected.handler) }
+        let task = Task { try await ProcessExecutor().run("echo first; sleep 5; echo second", on: .local, output: collected.handler) }
         let deadline = Monotonic.now + 4
         while collected.output.isEmpty, Monotonic.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(collected.output == "first\n")
@@ -52,7 +52,7 @@ struct ExecutionTests {
         let pidFile = directory.path + "/pid"
         let collected = Collected()
         // sh starts a background sleep and waits: killing sh alone would orphan the sleep.
-        let task = Task { try await LocalExecutor().run("sleep 30 & echo $! > \(pidFile); wait", on: .local, output: collected.handler) }
+        let task = Task { try await ProcessExecutor().run("sleep 30 & echo $! > \(pidFile); wait", on: .local, output: collected.handler) }
         var grandchild: pid_t = 0
         let deadline = Monotonic.now + 5
         while grandchild == 0, Monotonic.now < deadline {
@@ -71,7 +71,7 @@ struct ExecutionTests {
 
     @Test("captures output for parsing, bounded")
     func capture() async throws {
-        let captured = try await LocalExecutor().capture("printf 'a\\tb\\n'; echo oops >&2; exit 1", on: .local, limit: 1024)
+        let captured = try await ProcessExecutor().capture("printf 'a\\tb\\n'; echo oops >&2; exit 1", on: .local, limit: 1024)
         #expect(captured.status == .exited(1))
         #expect(captured.standardOutput == "a\tb\n")
         #expect(captured.standardError == "oops\n")

@@ -8,5 +8,5 @@ public func makeInterpreter(console: TestConsole = TestConsole(), plugins: [any 
     var session = Session(variables: Variables(date: date))
     configure(&session)
     let catalog = Catalog(commands: Builtins.all, plugins: plugins)
-    return Interpreter(context: Context(session: session, console: console, executor: LocalExecutor(), catalog: catalog))
+    return Interpreter(context: Context(session: session, console: console, executor: ProcessExecutor(), catalog: catalog))
 }

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The session's master connections, one per host, opened on first use.
+///
+/// The master is started on its own (`ssh -N -f`) with its output in a log
+/// file: a master that `ControlMaster=auto` forks from a command keeps that
+/// command's stderr pipe open, and whoever reads the pipe waits forever.
+actor Connections {
+    private let ssh: SSHSettings
+    private let sshConfig: String?
+    /// Hosts with a live master, and hosts being opened (others wait).
+    private var opened: [String: Task<String?, Never>] = [:]
+
+    init(ssh: SSHSettings, sshConfig: String?) {
+        self.ssh = ssh
+        self.sshConfig = sshConfig
+    }
+
+    /// Opens the master for `host` unless it is open; nil on success, else
+    /// why the host cannot be reached (ssh's own words).
+    func open(_ host: Host) async -> String? {
+        guard let directory = ssh.controlDirectory else { return nil }
+        // A master that died since (ControlPersist ran out) costs nothing
+        // here: clients with ControlMaster=no then connect directly.
+        if let existing = opened[host.name], await existing.value == nil { return nil }
+        let ssh = self.ssh, sshConfig = self.sshConfig
+        let task = Task.detached { Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(host.name).log") }
+        opened[host.name] = task
+        let failure = await task.value
+        if failure != nil { opened[host.name] = nil }
+        return failure
+    }
+
+    private static func startMaster(_ host: Host, ssh: SSHSettings, sshConfig: String?, log: String) -> String? {
+        let argv = ssh.argv(host: host, sshConfig: sshConfig, remoteCommand: nil,
+                            extraOptions: ["-o", "ControlMaster=yes", "-N", "-f"])
+        let status = spawnAndWait(argv, log: log)
+        guard status != 0 else { return nil }
+        let message = readText(log)?.split(separator: "\n").last.map(String.init) ?? "ssh exited with \(status)"
+        return message.isEmpty ? "ssh exited with \(status)" : message
+    }
+
+    /// Runs argv with stdin from /dev/null and stdout/stderr to `log`, and
+    /// waits; blocking, so it runs in a detached task.
+    static func spawnAndWait(_ argv: [String], log: String) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let pointers = argv.map { strdup($0) } + [nil]
+        defer { pointers.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, argv[0], &actions, nil, pointers, environ) == 0 else { return 127 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+}

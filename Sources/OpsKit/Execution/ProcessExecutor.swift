@@ -1,0 +1,112 @@
+import Subprocess
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs commands with the system's `/bin/sh` locally and OpenSSH's `ssh`
+/// on hosts, through swift-subprocess.
+///
+/// Each command gets its own process group, so Ctrl-C can end the whole
+/// pipeline (`sh`, `sleep`, `tail`…) and not just the process in front:
+/// SIGTERM to the group, then SIGKILL half a second later. On a host, the
+/// remote side stops the command when the connection ends (see
+/// `RemoteCommand.wrapped`).
+public struct ProcessExecutor: Executor {
+    public let inventory: Inventory
+    public let ssh: SSHSettings
+    private let connections: Connections
+
+    public init(inventory: Inventory = Inventory(), ssh: SSHSettings = SSHSettings(controlDirectory: nil)) {
+        self.inventory = inventory
+        self.ssh = ssh
+        connections = Connections(ssh: ssh, sshConfig: inventory.sshConfig)
+    }
+
+    public func run(_ command: String, on target: Target, output: @escaping OutputHandler) async throws(ExecutionError) -> ExitStatus {
+        let argv = try await self.argv(for: command, on: target)
+        do {
+            let result = try await Subprocess.run(
+                configuration(argv), input: .inputWriter, output: .sequence, error: .sequence
+            ) { execution in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await buffer in execution.standardOutput { output(.output, buffer.withUnsafeBytes { Array($0) }) }
+                    }
+                    group.addTask {
+                        for try await buffer in execution.standardError { output(.error, buffer.withUnsafeBytes { Array($0) }) }
+                    }
+                    try await group.waitForAll()
+                }
+                // Held open until now: on a host, end-of-file here is what
+                // tells the remote watchdog to stop the command.
+                try await execution.standardInputWriter.finish()
+            }
+            return Task.isCancelled ? .interrupted : ExitStatus(result.terminationStatus)
+        } catch is CancellationError {
+            return .interrupted
+        } catch {
+            if Task.isCancelled { return .interrupted }
+            throw ExecutionError(command: command, target: target, reason: "\(error)")
+        }
+    }
+
+    public func capture(_ command: String, on target: Target, limit: Int) async throws(ExecutionError) -> CapturedOutput {
+        let argv = try await self.argv(for: command, on: target)
+        do {
+            let result = try await Subprocess.run(
+                configuration(argv), input: .none, output: .string(limit: limit), error: .string(limit: 64 * 1024)
+            )
+            return CapturedOutput(status: Task.isCancelled ? .interrupted : ExitStatus(result.terminationStatus),
+                                  standardOutput: result.standardOutput, standardError: result.standardError)
+        } catch is CancellationError {
+            return CapturedOutput(status: .interrupted, standardOutput: "", standardError: "")
+        } catch {
+            throw ExecutionError(command: command, target: target, reason: "\(error)")
+        }
+    }
+
+    /// The exact argument vector that runs `command` on `target`; what
+    /// dry-run shows and what runs are the same thing.
+    public func argv(for command: String, on target: Target) async throws(ExecutionError) -> [String] {
+        guard let name = target.host else {
+            return ProcessExecutor.localArgv(for: command, as: target.user, login: target.isLogin)
+        }
+        let host = inventory.host(named: name) ?? Host(name: name)
+        if let failure = await connections.open(host) {
+            throw ExecutionError(command: command, target: target, reason: failure)
+        }
+        return ssh.argv(host: host, sshConfig: inventory.sshConfig,
+                        remoteCommand: RemoteCommand.wrapped(command, user: target.user, login: target.isLogin),
+                        extraOptions: ["-o", "ControlMaster=no"])
+    }
+
+    func configuration(_ argv: [String]) -> Configuration {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .milliseconds(500))]
+        let executable: Executable = argv[0].hasPrefix("/") ? .path(FilePath(argv[0])) : .name(argv[0])
+        return Configuration(executable: executable, arguments: Arguments(Array(argv.dropFirst())),
+                             environment: .inherit, platformOptions: options)
+    }
+
+    /// The argument vector that runs `command` locally, through `sudo` when a
+    /// user other than this process's is asked for. `sudo -n` never prompts:
+    /// with no terminal to answer, a password prompt would hang.
+    static func localArgv(for command: String, as user: String?, login: Bool = false) -> [String] {
+        guard let user, user != Session.currentUserName() else { return ["/bin/sh", "-c", command] }
+        let text = login ? "cd ~ 2>/dev/null || cd /; " + command : command
+        return ["/usr/bin/sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", text]
+    }
+}
+
+extension ExitStatus {
+    init(_ status: TerminationStatus) {
+        switch status {
+        case .exited(let code): self = .exited(Int32(code))
+        case .signaled(let signal): self = .signalled(Int32(signal))
+        }
+    }
+}
