@@ -81,6 +81,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "FleetTests",
+            dependencies: ["Plugins", "OpsKit", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "OpsShellTests",
             dependencies: ["TestSupport"],
             swiftSettings: strict

@@ -34,6 +34,9 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a session variable before the first command.", valueName: "NAME=VALUE"))
     var variables: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The inventory of hosts and roles (default: ./opsshell.toml, then $XDG_CONFIG_HOME/opsshell/opsshell.toml).", valueName: "FILE"))
+    var inventory: String?
+
     /// A fresh interpreter set up as the flags say.
     @MainActor
     func makeInterpreter(history: @escaping @Sendable () -> [String] = { [] }) throws -> Interpreter {
@@ -51,8 +54,20 @@ struct SessionOptions: ParsableArguments {
             }
         }
         let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all)
-        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: ProcessExecutor(),
-                                            catalog: catalog, history: history))
+        let hosts = try loadInventory()
+        let executor = ProcessExecutor(inventory: hosts, ssh: SSHSettings.forSession())
+        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: executor,
+                                            catalog: catalog, inventory: hosts, history: history))
+    }
+
+    /// The inventory named by --inventory, else the default one, else none.
+    func loadInventory() throws -> Inventory {
+        guard let path = inventory ?? Inventory.defaultPath() else { return Inventory() }
+        do {
+            return try Inventory.load(path)
+        } catch {
+            throw ValidationError("inventory: \(error)")
+        }
     }
 }
 
@@ -76,13 +91,14 @@ extension OpsShellCommand {
             let editor = LineEditor(program: "opsshell", historyPath: StatePaths.history)
             let history = HistorySnapshot(editor: editor)
             let interpreter = try options.makeInterpreter(history: { history.entries() })
-            let completer = Completer(catalog: interpreter.context.catalog)
+            let completer = Completer(catalog: interpreter.context.catalog, inventory: interpreter.context.inventory)
             editor.complete = { text in
                 let completion = completer.complete(text, in: interpreter.session)
                 return (completion.typed, completion.candidates)
             }
             let interruption = Interruption(whenIdle: {})
             let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
+            interpreter.closeConnections()
             throw ExitCode(outcome.status.code)
         }
     }
@@ -110,8 +126,12 @@ extension OpsShellCommand {
 @MainActor
 func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions) async throws {
     let interpreter = try options.makeInterpreter()
-    let interruption = Interruption(whenIdle: { exit(130) })
+    let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
+        executor.closeConnections()
+        exit(130)
+    })
     let outcome = await interruption.run { await Script(name: name).run(lines, in: interpreter) }
+    interpreter.closeConnections()
     throw ExitCode(outcome.status.code)
 }
 

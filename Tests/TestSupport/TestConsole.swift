@@ -22,6 +22,10 @@ public final class TestConsole: Console {
         state.withLock { if stream == .output { $0.output += text } else { $0.error += text } }
     }
 
+    public func write(_ parts: [(text: String, style: Style)], to stream: OpsKit.OutputStream) {
+        write(parts.map(\.text).joined(), style: .plain, to: stream)
+    }
+
     public func write(bytes: [UInt8], to stream: OpsKit.OutputStream) {
         write(String(decoding: bytes, as: UTF8.self), style: .plain, to: stream)
     }

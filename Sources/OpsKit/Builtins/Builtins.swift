@@ -3,6 +3,6 @@ public enum Builtins {
     /// Every built-in command, in the order `help` lists them.
     public static let all: [any Command] = [
         HelpCommand(), SetCommand(), UnsetCommand(), VarsCommand(), EchoCommand(),
-        HistoryCommand(), DryRunCommand(), ExitCommand(),
+        HistoryCommand(), DryRunCommand(), SSHCommand(), ExitCommand(),
     ]
 }

@@ -25,7 +25,7 @@ struct VarsCommand: Command {
 
 extension String {
     /// The string padded with spaces to `width` columns.
-    func padded(to width: Int) -> String {
+    public func padded(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

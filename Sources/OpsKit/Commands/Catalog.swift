@@ -33,6 +33,26 @@ public struct Catalog: Sendable {
         plugins.first { $0.name == name }
     }
 
+    /// The tool a command line runs, seen through its wrappers.
+    public func tool(in words: [String]) -> (plugin: any Plugin, invocation: ToolInvocation)? {
+        guard let invocation = ToolInvocation.find(in: words, isTool: { plugin(forExecutable: $0) != nil }),
+              let plugin = plugin(forExecutable: invocation.executable) else { return nil }
+        return (plugin, invocation)
+    }
+
+    /// The risk of a command line (expanded words): its tool's rating, or
+    /// the shell's for plain commands, and the risk of any command it
+    /// carries (`knife ssh roles:x 'sudo rm -rf …'` destroys data).
+    public func risk(of words: [String]) -> Risk {
+        guard let (plugin, invocation) = tool(in: words) else { return ShellRisk.classify(words) }
+        var risk = plugin.risk(of: invocation)
+        if let index = plugin.embeddedCommandIndex(in: invocation.arguments), invocation.arguments.indices.contains(index),
+           let inner = try? Words(parsing: invocation.arguments[index]) {
+            risk = max(risk, self.risk(of: inner.words.map(\.symbolicText)))
+        }
+        return risk
+    }
+
     /// Every word that can start a command: built-ins and tool names.
     public var commandWords: [String] {
         (Array(commandsByName.keys) + Array(pluginsByExecutable.keys)).sorted()

@@ -33,10 +33,13 @@ public struct Outcome: Sendable, Equatable {
     /// Whether the shell should end after this command (`exit` at the first
     /// target).
     public var endsSession = false
+    /// Each host's outcome, for a command that ran on several.
+    public var hosts: [HostOutcome] = []
 
-    public init(status: ExitStatus, endsSession: Bool = false) {
+    public init(status: ExitStatus, endsSession: Bool = false, hosts: [HostOutcome] = []) {
         self.status = status
         self.endsSession = endsSession
+        self.hosts = hosts
     }
 
     public static let success = Outcome(status: .success)
@@ -53,13 +56,19 @@ public struct Context: Sendable {
     public var history: @Sendable () -> [String]
     /// Every command and plugin, for `help` and completion.
     public let catalog: Catalog
+    /// The hosts the session knows.
+    public let inventory: Inventory
+    /// The line being run, before expansion, for commands that pass part of
+    /// it on as shell text with its own quoting (`ssh HOST CMD…`).
+    public internal(set) var words = Words(words: [], source: Word(pieces: [], column: 1))
 
-    public init(session: Session, console: any Console, executor: any Executor,
-                catalog: Catalog, history: @escaping @Sendable () -> [String] = { [] }) {
+    public init(session: Session, console: any Console, executor: any Executor, catalog: Catalog,
+                inventory: Inventory = Inventory(), history: @escaping @Sendable () -> [String] = { [] }) {
         self.session = session
         self.console = console
         self.executor = executor
         self.catalog = catalog
+        self.inventory = inventory
         self.history = history
     }
 }

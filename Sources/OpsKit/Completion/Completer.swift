@@ -25,8 +25,12 @@ public struct Completion: Sendable, Equatable {
 /// values and file paths, from the text left of the cursor.
 public struct Completer: Sendable {
     public let catalog: Catalog
+    public let inventory: Inventory
 
-    public init(catalog: Catalog) { self.catalog = catalog }
+    public init(catalog: Catalog, inventory: Inventory = Inventory()) {
+        self.catalog = catalog
+        self.inventory = inventory
+    }
 
     /// The completion for the word that ends at the end of `text`.
     public func complete(_ text: String, in session: Session) -> Completion {
@@ -64,6 +68,12 @@ public struct Completer: Sendable {
     }
 
     private func toolCandidates(_ plugin: any Plugin, _ invocation: ToolInvocation, typed: String, session: Session) -> [String] {
+        if plugin.embeddedCommandIndex(in: invocation.arguments) == invocation.arguments.count {
+            // Inside `knife ssh QUERY '…`: the inner command completes as a line of its own.
+            let inner = complete(typed, in: session)
+            let head = typed.dropLast(inner.typed.count)
+            return inner.candidates.map { head + $0 }
+        }
         let grammar = plugin.grammar
         let (path, positionals) = grammar.resolve(invocation.arguments)
         if typed.hasPrefix("-") {
@@ -73,7 +83,7 @@ public struct Completer: Sendable {
         var found: [String] = []
         let level = path.last?.subcommands ?? grammar.subcommands
         if positionals.isEmpty { found += level.map(\.name) }
-        found += plugin.liveCompletions(for: invocation, prefix: typed, in: session)
+        found += plugin.liveCompletions(for: invocation, prefix: typed, session: session, inventory: inventory)
         return matching(found, typed)
     }
 

@@ -15,6 +15,9 @@ public enum OutputStream: Sendable {
 public protocol Console: Sendable {
     /// Writes `text` as it is (no newline added).
     func write(_ text: String, style: Style, to stream: OutputStream)
+    /// Writes differently styled pieces as one piece of output; a console
+    /// that can makes it a single write, so concurrent lines never mix.
+    func write(_ parts: [(text: String, style: Style)], to stream: OutputStream)
     /// Writes raw bytes from a command's output, unchanged.
     func write(bytes: [UInt8], to stream: OutputStream)
     /// Asks the operator for a line; nil when nobody can answer (no
@@ -23,6 +26,10 @@ public protocol Console: Sendable {
 }
 
 extension Console {
+    public func write(_ parts: [(text: String, style: Style)], to stream: OutputStream) {
+        for part in parts { write(part.text, style: part.style, to: stream) }
+    }
+
     /// Writes one line on standard output.
     public func line(_ text: String, style: Style = .plain) {
         write(text + "\n", style: style, to: .output)

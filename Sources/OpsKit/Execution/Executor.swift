@@ -13,6 +13,14 @@ public protocol Executor: Sendable {
     /// Runs `command` on `target` and returns what it printed, up to `limit`
     /// bytes of standard output; for plugins that parse a tool's output.
     func capture(_ command: String, on target: Target, limit: Int) async throws(ExecutionError) -> CapturedOutput
+
+    /// Ends what the executor keeps open between commands (SSH master
+    /// connections); called when the shell ends.
+    func closeConnections()
+}
+
+extension Executor {
+    public func closeConnections() {}
 }
 
 /// Receives a command's output as it arrives.

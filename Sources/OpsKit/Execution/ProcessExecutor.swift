@@ -1,4 +1,5 @@
 import Subprocess
+import Synchronization
 import SystemPackage
 #if canImport(Glibc)
 import Glibc
@@ -53,20 +54,15 @@ public struct ProcessExecutor: Executor {
         }
     }
 
+    /// Runs through `run`, so a host sees the same held-open stdin (a
+    /// closed one tells its watchdog to stop the command at once).
     public func capture(_ command: String, on target: Target, limit: Int) async throws(ExecutionError) -> CapturedOutput {
-        let argv = try await self.argv(for: command, on: target)
-        do {
-            let result = try await Subprocess.run(
-                configuration(argv), input: .none, output: .string(limit: limit), error: .string(limit: 64 * 1024)
-            )
-            return CapturedOutput(status: Task.isCancelled ? .interrupted : ExitStatus(result.terminationStatus),
-                                  standardOutput: result.standardOutput, standardError: result.standardError)
-        } catch is CancellationError {
-            return CapturedOutput(status: .interrupted, standardOutput: "", standardError: "")
-        } catch {
-            throw ExecutionError(command: command, target: target, reason: "\(error)")
-        }
+        let collected = Collected(limit: limit)
+        let status = try await run(command, on: target) { stream, bytes in collected.add(bytes, from: stream) }
+        return CapturedOutput(status: status, standardOutput: collected.output, standardError: collected.error)
     }
+
+    public func closeConnections() { ssh.closeConnections() }
 
     /// The exact argument vector that runs `command` on `target`; what
     /// dry-run shows and what runs are the same thing.
@@ -109,4 +105,25 @@ extension ExitStatus {
         case .signaled(let signal): self = .signalled(Int32(signal))
         }
     }
+}
+
+/// Output collected up to a limit per stream; the rest is drained and dropped.
+private final class Collected: Sendable {
+    private let limit: Int
+    private let buffers = Mutex<(output: [UInt8], error: [UInt8])>(([], []))
+
+    init(limit: Int) { self.limit = limit }
+
+    func add(_ bytes: [UInt8], from stream: OutputStream) {
+        buffers.withLock { buffers in
+            if stream == .output {
+                buffers.output += bytes.prefix(max(0, limit - buffers.output.count))
+            } else {
+                buffers.error += bytes.prefix(max(0, 64 * 1024 - buffers.error.count))
+            }
+        }
+    }
+
+    var output: String { buffers.withLock { String(decoding: $0.output, as: UTF8.self) } }
+    var error: String { buffers.withLock { String(decoding: $0.error, as: UTF8.self) } }
 }

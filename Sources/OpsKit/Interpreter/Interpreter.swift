@@ -44,22 +44,30 @@ public final class Interpreter {
     private func dispatch(_ words: Words) async throws -> Outcome {
         let variables = context.session.variables
         let values = try words.words.map { word throws(LanguageError) in try word.value(in: variables) }
+        context.words = words
         if let command = context.catalog.command(named: values[0]) {
             var scratch = context
             let outcome = try await command.run(Array(values.dropFirst()), in: &scratch)
             context = scratch
             return outcome
         }
+        if let (user, login) = TargetSwitch.parse(values) {
+            // `sudo su - gitlab-psql`: later commands run as that user, on the same host.
+            context.session.push(Target(host: context.session.target.host, user: user, isLogin: login))
+            return .success
+        }
         let shellText = try words.source.shellText(in: variables)
-        if let invocation = ToolInvocation.find(in: values, isTool: { context.catalog.plugin(forExecutable: $0) != nil }),
-           let plugin = context.catalog.plugin(forExecutable: invocation.executable) {
-            if let stopped = guardCommand(shellText, risk: plugin.risk(of: invocation)) { return stopped }
+        let risk = context.catalog.risk(of: values)
+        if let (plugin, invocation) = context.catalog.tool(in: values) {
+            let call = ToolCall(invocation: invocation, words: words, shellText: shellText)
+            let plan = try await plugin.plan(call, risk: risk, in: context)
+            if let stopped = context.check(plan) { return stopped }
             var scratch = context
-            let outcome = try await plugin.run(invocation, shellText: shellText, in: &scratch)
+            let outcome = try await plugin.run(call, plan: plan, in: &scratch)
             context = scratch
             return outcome
         }
-        if let stopped = guardCommand(shellText, risk: ShellRisk.classify(values)) { return stopped }
+        if let stopped = context.check(.here(shellText, risk: risk, in: context.session)) { return stopped }
         let outcome = try await context.runShell(shellText)
         if outcome.status == .exited(127), let suggestion = context.catalog.suggestions(for: values[0]).first {
             context.console.notice("did you mean `\(suggestion)`?")
@@ -67,31 +75,9 @@ public final class Interpreter {
         return outcome
     }
 
-    /// Dry-run and destructive-command confirmation, before anything runs.
-    /// Returns nil when the command may run, else the outcome instead.
-    private func guardCommand(_ shellText: String, risk: Risk) -> Outcome? {
-        let session = context.session
-        let console = context.console
-        if session.dryRun {
-            console.line("dry-run: on \(session.target) (\(risk)): \(shellText)", style: .dim)
-            return .success
-        }
-        guard risk == .destroysData else { return nil }
-        let name = session.target.hostLabel
-        console.write("This destroys data.\n  target:  \(session.target)\n  command: \(shellText)\n", style: .warning, to: .error)
-        if session.assumeYes {
-            console.notice("confirmation skipped: --yes")
-            return nil
-        }
-        guard let answer = console.ask("Type the target's name (\(name)) to run it: ") else {
-            console.error("refused: this command destroys data and there is no terminal to confirm it; run it interactively, or pass --yes in a script")
-            return Outcome(status: .exited(1))
-        }
-        guard answer.trimmingTrailingBlanks() == name else {
-            console.error("not confirmed ('\(answer)' is not '\(name)'); nothing was run")
-            return Outcome(status: .exited(1))
-        }
-        return nil
+    /// Closes the session's SSH master connections; call when the shell ends.
+    public func closeConnections() {
+        context.executor.closeConnections()
     }
 
     private func report(_ error: any Error, in line: String) {

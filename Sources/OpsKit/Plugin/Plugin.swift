@@ -2,7 +2,8 @@
 ///
 /// A plugin says which command lines are its tool's (by executable name,
 /// also behind `sudo`, `envdir …` or a full path), completes them, rates
-/// their risk, and runs them. Adding a tool is one new plugin.
+/// their risk, plans where they run, and runs them. Adding a tool is one new
+/// plugin.
 public protocol Plugin: Sendable {
     /// The tool's name, e.g. `patronictl`.
     var name: String { get }
@@ -15,14 +16,44 @@ public protocol Plugin: Sendable {
     var grammar: ToolGrammar { get }
     /// A few typical lines for `help NAME`.
     var examples: [String] { get }
-    /// How risky this command line is.
+    /// How risky this command line is, before looking inside any command it
+    /// carries (the catalog does that).
     func risk(of invocation: ToolInvocation) -> Risk
+    /// The index in `invocation.arguments` of a command line the tool runs
+    /// elsewhere (`knife ssh QUERY 'CMD'`), if there is one or will be one
+    /// at `invocation.arguments.count`.
+    func embeddedCommandIndex(in arguments: [String]) -> Int?
     /// Live values for the word being typed (members, backups, keys); the
     /// grammar's subcommands and flags are completed without this.
-    func liveCompletions(for invocation: ToolInvocation, prefix: String, in session: Session) -> [String]
-    /// Runs the command line. `shellText` is the whole line, expanded and
-    /// quoted for `sh -c`.
-    func run(_ invocation: ToolInvocation, shellText: String, in context: inout Context) async throws -> Outcome
+    func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String]
+    /// Where and what exactly the line will run, for dry-run and
+    /// confirmation, before anything runs.
+    func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan
+    /// Runs the planned command line.
+    func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome
+}
+
+/// A line the interpreter gave to a plugin.
+public struct ToolCall: Sendable {
+    /// The tool's command line, expanded.
+    public let invocation: ToolInvocation
+    /// The line's words before expansion (`$NAME` still symbolic).
+    public let words: Words
+    /// The whole line, expanded and quoted for `sh -c`.
+    public let shellText: String
+
+    public init(invocation: ToolInvocation, words: Words, shellText: String) {
+        self.invocation = invocation
+        self.words = words
+        self.shellText = shellText
+    }
+
+    /// The unexpanded word of the argument at `index`, for a plugin that
+    /// renders an embedded command with its own quoting.
+    public func word(ofArgument index: Int) -> Word? {
+        let position = invocation.wrappers.count + 1 + index
+        return words.words.indices.contains(position) ? words.words[position] : nil
+    }
 }
 
 extension Plugin {
@@ -40,11 +71,18 @@ extension Plugin {
         return risk
     }
 
-    public func liveCompletions(for invocation: ToolInvocation, prefix: String, in session: Session) -> [String] { [] }
+    public func embeddedCommandIndex(in arguments: [String]) -> Int? { nil }
+
+    public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] { [] }
+
+    /// The line as typed, on the current target.
+    public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
+        .here(call.shellText, risk: risk, in: context.session)
+    }
 
     /// Runs the real tool on the current target, after checking that it is
     /// installed there.
-    public func run(_ invocation: ToolInvocation, shellText: String, in context: inout Context) async throws -> Outcome {
-        try await context.runTool(invocation, shellText: shellText, named: name)
+    public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
+        try await context.runTool(call.invocation, shellText: call.shellText, named: name)
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import OpsKit
+
+/// Hosts from a Chef server, through the real `knife` when it is installed
+/// and configured: `knife search node QUERY -a fqdn -F json`.
+enum ChefSearch {
+    /// Whether a real, configured `knife` is here: on PATH, with a config
+    /// where knife looks for one (`KNIFE_HOME`, `.chef/` in this directory,
+    /// `~/.chef/`).
+    static func isConfigured() -> Bool {
+        guard ToolLookup.path(of: "knife") != nil else { return false }
+        let environment = ProcessInfo.processInfo.environment
+        if environment["KNIFE_HOME"] != nil { return true }
+        let home = environment["HOME"] ?? ""
+        let candidates = [".chef/knife.rb", ".chef/config.rb", "\(home)/.chef/knife.rb", "\(home)/.chef/config.rb", "\(home)/.chef/credentials"]
+        return candidates.contains { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The node names `query` finds, as Chef reports them.
+    static func nodes(matching query: String, executor: any Executor) async throws -> [String] {
+        let command = ShellQuoting.join(["knife", "search", "node", query, "-a", "fqdn", "-F", "json"])
+        let result = try await executor.capture(command, on: .local, limit: 16 << 20)
+        // knife exits 1 when nothing matched, with a valid empty document.
+        guard result.status.isSuccess || result.status == .exited(1) else {
+            throw SearchError("knife search failed (\(result.status)): \(result.standardError.split(separator: "\n").last ?? "")")
+        }
+        return try parse(result.standardOutput)
+    }
+
+    /// Reads `{"results": N, "rows": [{"NAME": {"fqdn": …}}]}` (knife's
+    /// `search.rb`, `-F json` with `-a`): the node names, in Chef's order.
+    static func parse(_ json: String) throws -> [String] {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let rows = document["rows"] as? [[String: Any]] else {
+            throw SearchError("knife search printed something that is not its JSON result: \(json.prefix(200))")
+        }
+        return rows.flatMap { $0.keys.sorted() }
+    }
+
+    struct SearchError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

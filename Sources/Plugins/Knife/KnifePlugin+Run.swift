@@ -1,0 +1,83 @@
+import OpsKit
+
+extension KnifePlugin {
+    public func embeddedCommandIndex(in arguments: [String]) -> Int? {
+        grammar.resolve(arguments).path.first?.name == "ssh" ? KnifeSSH.commandIndex(in: arguments) : nil
+    }
+
+    /// After `knife ssh` (or `knife search node`): the inventory's roles as
+    /// queries, and its host names.
+    public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] {
+        let (path, positionals) = grammar.resolve(invocation.arguments)
+        guard positionals.isEmpty, ["ssh", "search"].contains(path.first?.name) else { return [] }
+        return inventory.roles.map { "roles:\($0)" } + inventory.hosts.map(\.name) + ["name:", "*:*"]
+    }
+
+    public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
+        guard grammar.resolve(call.invocation.arguments).path.first?.name == "ssh" else {
+            return .here(call.shellText, risk: risk, in: context.session)
+        }
+        let ssh = try KnifeSSH.parse(call.invocation.arguments)
+        guard let word = call.word(ofArgument: ssh.commandIndex) else { throw UsageError("no command", usage: KnifeSSH.usage) }
+        // The inner command keeps its own quoting: values are spliced quoted
+        // for where they land inside it.
+        let command = try word.shellText(in: context.session.variables)
+        let hosts = try await self.hosts(for: ssh, in: context)
+        return RunPlan(steps: hosts.map { (Target(host: $0), command) }, risk: risk, confirmationWord: ssh.query)
+    }
+
+    public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
+        let path = grammar.resolve(call.invocation.arguments)
+        switch path.path.map(\.name) {
+        case ["ssh"]:
+            let ssh = try KnifeSSH.parse(call.invocation.arguments)
+            let fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            let outcomes = await fanOut.run(plan.steps)
+            fanOut.summarize(outcomes)
+            return Outcome(status: outcomes.overallStatus, hosts: outcomes)
+        case _ where ChefSearch.isConfigured():
+            return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
+        case ["search"], ["search", "node"]:
+            guard let query = path.positionals.last else { throw UsageError("knife search node needs a query", usage: "knife search node QUERY") }
+            let hosts = try context.inventory.hosts(matching: HostQuery(query))
+            list(hosts, on: context.console)
+            return .success
+        case ["node", "list"]:
+            for host in context.inventory.hosts { context.console.line(host.name) }
+            return .success
+        case ["role", "list"]:
+            for role in context.inventory.roles { context.console.line(role) }
+            return .success
+        default:
+            context.console.error("knife: Chef's knife is not installed and configured here; without it the inventory answers `knife ssh`, `knife search node`, `knife node list` and `knife role list`")
+            return Outcome(status: .exited(127))
+        }
+    }
+
+    /// The hosts a `knife ssh` reaches: Chef search when a configured knife
+    /// is here (the inventory then only adds connection settings), else the
+    /// inventory.
+    private func hosts(for ssh: KnifeSSH, in context: Context) async throws -> [String] {
+        if ssh.manualList {
+            let names = ssh.query.split(separator: " ").map(String.init)
+            if let bad = names.first(where: { !Host.isValidName($0) }) { throw FleetError.unsafeHostName(bad) }
+            return names
+        }
+        if ChefSearch.isConfigured() {
+            let names = try await ChefSearch.nodes(matching: ssh.query, executor: context.executor)
+            if let bad = names.first(where: { !Host.isValidName($0) }) { throw FleetError.unsafeHostName(bad) }
+            guard !names.isEmpty else { throw FleetError.noHosts(query: ssh.query, known: []) }
+            return names
+        }
+        return try context.inventory.hosts(matching: HostQuery(ssh.query)).map(\.name)
+    }
+
+    private func list(_ hosts: [Host], on console: any Console) {
+        let width = hosts.map(\.name.count).max() ?? 0
+        console.line("\(hosts.count) \(hosts.count == 1 ? "host" : "hosts") found")
+        for host in hosts {
+            let address = host.address.map { " \($0)\(host.port.map { ":\($0)" } ?? "")" } ?? ""
+            console.line(host.name.padded(to: width) + "  roles: " + host.roles.joined(separator: ",") + address)
+        }
+    }
+}
