@@ -88,6 +88,11 @@ extension OpsShellCommand {
                 try await runScript(source, name: lines.isEmpty ? "stdin" : "-c", options: options)
                 return
             }
+            if options.yes {
+                // A person is at the keyboard: they confirm for themselves.
+                TerminalConsole().notice("--yes applies to scripts only; destructive commands still ask here")
+                options.yes = false
+            }
             let editor = LineEditor(program: "opsshell", historyPath: StatePaths.history)
             let history = HistorySnapshot(editor: editor)
             let interpreter = try options.makeInterpreter(history: { history.entries() })

@@ -66,13 +66,11 @@ public struct FanOut: Sendable {
         } catch {
             result = .unreachable("\(error)")
         }
-        let elapsed = started.duration(to: clock.now)
-        return HostOutcome(host: target.hostLabel, result: result,
-                           seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return HostOutcome(host: target.hostLabel, result: result, seconds: started.duration(to: clock.now).inSeconds)
     }
 
     /// Prints the per-host summary table and a one-line verdict on stderr.
-    public func summarize(_ outcomes: [HostOutcome]) {
+    public func summarize(_ outcomes: [HostOutcome], seconds: Double) {
         let width = max(4, outcomes.map(\.host.count).max() ?? 0)
         var text = "\n" + "host".padded(to: width) + "  " + "result".padded(to: 12) + "  time\n"
         for outcome in outcomes {
@@ -81,7 +79,7 @@ public struct FanOut: Sendable {
             text += row + "  " + formatSeconds(outcome.seconds) + detail + "\n"
         }
         let succeeded = outcomes.filter(\.isSuccess).count
-        text += "\(succeeded)/\(outcomes.count) hosts succeeded\n"
+        text += "\(succeeded)/\(outcomes.count) hosts succeeded in \(formatSeconds(seconds))\n"
         console.write(text, style: succeeded == outcomes.count ? .plain : .warning, to: .error)
     }
 }
@@ -137,8 +135,9 @@ extension Array where Element == HostOutcome {
 }
 
 func formatSeconds(_ seconds: Double) -> String {
-    let tenths = Int((seconds * 10).rounded())
-    return "\(tenths / 10).\(tenths % 10) s"
+    let hundredths = Int((seconds * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) s"
 }
 
 /// Runs `body`, giving up after `timeout`: nil then.

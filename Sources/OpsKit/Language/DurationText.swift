@@ -12,3 +12,10 @@ public enum DurationText {
         return .milliseconds(Int64((value * 1000).rounded()))
     }
 }
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

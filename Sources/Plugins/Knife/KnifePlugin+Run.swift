@@ -32,8 +32,10 @@ extension KnifePlugin {
         case ["ssh"]:
             let ssh = try KnifeSSH.parse(call.invocation.arguments)
             let fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            let clock = ContinuousClock()
+            let started = clock.now
             let outcomes = await fanOut.run(plan.steps)
-            fanOut.summarize(outcomes)
+            fanOut.summarize(outcomes, seconds: started.duration(to: clock.now).inSeconds)
             return Outcome(status: outcomes.overallStatus, hosts: outcomes)
         case _ where ChefSearch.isConfigured():
             return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
