@@ -212,6 +212,36 @@ struct FanOutTests {
         shell.closeConnections()
     }
 
+    @Test("-C 1 runs one host at a time: each host's lines come as a block, in order")
+    func concurrencyBound() async throws {
+        let hosts = try SSHHosts(count: 3)
+        defer { hosts.stop() }
+        let console = TestConsole()
+        let shell = try shell(hosts, console: console)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("knife ssh -C 1 roles:db 'echo start; sleep 0.3; echo end'").status == .success)
+        #expect(console.output == "db-1 start\ndb-1 end\ndb-2 start\ndb-2 end\ndb-3 start\ndb-3 end\n")
+    }
+
+    @Test("when the shell ends, its master connections and socket directory are gone")
+    func closesConnections() async throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        let ssh = SSHSettings.forSession()
+        let directory = try #require(ssh.controlDirectory)
+        var info = stat()
+        #expect(stat(directory, &info) == 0 && info.st_mode & 0o777 == 0o700)
+        let inventory = try hosts.inventory()
+        let shell = Interpreter(context: Context(session: Session(), console: TestConsole(), executor: ProcessExecutor(inventory: inventory, ssh: ssh),
+                                                 catalog: Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all), inventory: inventory))
+        #expect(await shell.run("knife ssh roles:db true").status == .success)
+        #expect(processes(containing: directory).count == 2, "one master per host")
+        shell.closeConnections()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(processes(containing: directory).isEmpty)
+        #expect(access(directory, F_OK) != 0)
+    }
+
     @Test("queries select by role, name glob, all, or host name; none matching is an error")
     func queries() throws {
         let inventory = try Inventory.parse("""

@@ -59,6 +59,21 @@ struct REPLTests {
         try second.expect("remembered-line\r\n", after: mark)
     }
 
+    @Test("Ctrl-R searches the history backwards")
+    func reverseSearch() throws {
+        defer { state.remove() }
+        let terminal = try start()
+        terminal.type("echo needle-in-history\r")
+        try terminal.expectPrompt(after: try terminal.expect("needle-in-history\r\n"))
+        terminal.type("echo other\r")
+        let mark = try terminal.expect("other\r\n")
+        try terminal.expectPrompt(after: mark)
+        terminal.type("\u{12}needle")
+        try terminal.expect("echo needle-in-history", after: mark)
+        terminal.type("\r\r")
+        try terminal.expect("\r\nneedle-in-history\r\n", after: mark)
+    }
+
     @Test("Ctrl-C interrupts sleep 30 within a second and the shell lives on")
     func ctrlCInterrupts() throws {
         defer { state.remove() }

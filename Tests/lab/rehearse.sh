@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make lab-test: rehearse the seed runbook's restore on the lab, through opsshell.
-#   1. make lab-up (installs what is missing on a fresh machine)
+#   1. make lab-up on a clean lab/run (installs what is missing on a fresh machine)
 #   2. $OPSSHELL run Tests/lab/rehearsal.ops   (runbook steps 1-9 + checks)
 #   3. check again, independently of the shell's exit status: the cluster
 #      re-formed and production's rows (written after the base backup) are on
@@ -28,6 +28,12 @@ OPSSHELL=$(command -v "$OPSSHELL" || true)
 [[ -n $OPSSHELL && -x $OPSSHELL ]] || fail "OPSSHELL is not an executable: ${OPSSHELL:-}"
 
 t0=$SECONDS
+# A fresh lab each time: an earlier, unfinished rehearsal may have left the
+# nodes half restored. LAB_TEST_REUSE=1 keeps lab/run (faster when it is healthy).
+if [[ -z ${LAB_TEST_REUSE:-} ]]; then
+    lab/down.sh >/dev/null 2>&1 || true
+    rm -rf lab/run
+fi
 echo "--- lab-up"
 mkdir -p lab/run
 up_log=lab/run/lab-up.out
