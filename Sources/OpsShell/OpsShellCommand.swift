@@ -8,7 +8,6 @@ import Glibc
 /// `opsshell`: the interactive shell, or a script from `-c`, a file or stdin.
 @main
 struct OpsShellCommand: AsyncParsableCommand {
-    static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "opsshell",
@@ -17,8 +16,8 @@ struct OpsShellCommand: AsyncParsableCommand {
             With no arguments on a terminal, starts the interactive shell. When standard \
             input is not a terminal, reads commands from it as a script.
             """,
-        version: version,
-        subcommands: [Interactive.self, RunScript.self],
+        version: ShellVersion.current,
+        subcommands: [Interactive.self, RunScript.self, ReplayScript.self],
         defaultSubcommand: Interactive.self
     )
 }
@@ -33,6 +32,9 @@ struct SessionOptions: ParsableArguments {
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a session variable before the first command.", valueName: "NAME=VALUE"))
     var variables: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Record the whole session as a script that replays.", valueName: "FILE"))
+    var record: String?
 
     @Option(name: .long, help: ArgumentHelp("The inventory of hosts and roles (default: ./opsshell.toml, then $XDG_CONFIG_HOME/opsshell/opsshell.toml).", valueName: "FILE"))
     var inventory: String?
@@ -56,8 +58,23 @@ struct SessionOptions: ParsableArguments {
         let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all)
         let hosts = try loadInventory()
         let executor = ProcessExecutor(inventory: hosts, ssh: SSHSettings.forSession())
-        return Interpreter(context: Context(session: session, console: TerminalConsole(), executor: executor,
-                                            catalog: catalog, inventory: hosts, history: history))
+        let console = TerminalConsole()
+        var context = Context(session: session, console: console, executor: executor, catalog: catalog, inventory: hosts, history: history)
+        if let path = StatePaths.directory().map({ $0 + "/audit.jsonl" }) {
+            do {
+                context.audit = try AuditLog(path: path, sessionID: context.sessionID, user: session.loginUser)
+            } catch {
+                console.error("audit log: \(error); commands run without one")
+            }
+        }
+        if let record {
+            do {
+                context.recorder = try Recorder(path: record, session: session, version: ShellVersion.current, sessionID: context.sessionID)
+            } catch {
+                throw ValidationError("--record: \(error)")
+            }
+        }
+        return Interpreter(context: context)
     }
 
     /// The inventory named by --inventory, else the default one, else none.
@@ -103,6 +120,7 @@ extension OpsShellCommand {
             }
             let interruption = Interruption(whenIdle: {})
             let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
+            interpreter.context.recorder?.stop()
             interpreter.closeConnections()
             throw ExitCode(outcome.status.code)
         }
@@ -127,6 +145,45 @@ extension OpsShellCommand {
     }
 }
 
+extension OpsShellCommand {
+    /// `opsshell replay FILE`.
+    struct ReplayScript: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "replay", abstract: "Replay a recorded script, stopping at the first failure.",
+            discussion: "Progress is kept in FILE.progress, so --resume continues after a failure or a crash.")
+
+        @Argument(help: "The recording.") var file: String
+        @ArgumentParser.Flag(name: .customLong("step"), help: "Ask before each command: run, skip, edit or quit.") var step = false
+        @Option(name: .customLong("from"), help: "Start at this line (variables and targets before it still apply).") var from: Int?
+        @ArgumentParser.Flag(name: .customLong("strict"), help: "Stop when a result differs from the recorded one.") var strict = false
+        @ArgumentParser.Flag(name: .customLong("resume"), help: "Continue where the last replay of FILE stopped.") var resume = false
+        @OptionGroup var options: SessionOptions
+
+        @MainActor
+        mutating func run() async throws {
+            var replay = ReplayOptions(file: file)
+            replay.dryRun = options.dryRun
+            replay.step = step
+            replay.from = from
+            replay.strict = strict
+            replay.resume = resume
+            // --set values override the recording's own `set` lines.
+            replay.overrides = options.variables.compactMap { assignment in
+                assignment.firstIndex(of: "=").map { (String(assignment[..<$0]), String(assignment[assignment.index(after: $0)...])) }
+            }
+            let interpreter = try options.makeInterpreter()
+            let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
+                executor.closeConnections()
+                Glibc.exit(130)
+            })
+            let outcome = await interruption.run { [replay] in await Replay(options: replay).run(on: interpreter) }
+            interpreter.context.recorder?.stop()
+            interpreter.closeConnections()
+            throw ExitCode(outcome.status.code)
+        }
+    }
+}
+
 /// Runs lines as a script; Ctrl-C stops the running command and the script.
 @MainActor
 func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions) async throws {
@@ -136,6 +193,7 @@ func runScript(_ lines: some Sequence<String>, name: String, options: SessionOpt
         exit(130)
     })
     let outcome = await interruption.run { await Script(name: name).run(lines, in: interpreter) }
+    interpreter.context.recorder?.stop()
     interpreter.closeConnections()
     throw ExitCode(outcome.status.code)
 }

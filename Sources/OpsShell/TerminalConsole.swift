@@ -44,6 +44,27 @@ struct TerminalConsole: Console {
         return line.hasSuffix("\n") ? String(line.dropLast()) : line
     }
 
+    /// Asks on the terminal with echo off, for secrets.
+    func askSecret(_ prompt: String) -> String? {
+        let tty = open("/dev/tty", O_RDWR)
+        guard tty >= 0 else { return nil }
+        defer { close(tty) }
+        var saved = termios()
+        guard tcgetattr(tty, &saved) == 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(tty, TCSANOW, &quiet)
+        defer {
+            tcsetattr(tty, TCSANOW, &saved)
+            _ = Glibc.write(tty, "\n", 1)
+        }
+        _ = prompt.withCString { Glibc.write(tty, $0, strlen($0)) }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(tty, &byte, 1) == 1, byte != 10 { bytes.append(byte) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private func styled(_ text: String, _ style: OpsKit.Style) -> String {
         switch style {
         case .plain: text

@@ -95,6 +95,6 @@ struct CommandLineTests {
         #expect(help.output.contains("USAGE: opsshell"))
         #expect(help.output.contains("run"))
         let version = try await ShellBinary.run(["--version"])
-        #expect(version.output == "0.1.0\n")
+        #expect(version.output == "0.2.0\n")
     }
 }

@@ -12,8 +12,11 @@ public protocol Command: Sendable {
     /// A few example lines for `help NAME`.
     var examples: [String] { get }
     /// Whether the command only looks (help, vars, history): a recording
-    /// leaves such lines out.
+    /// and the audit log leave such lines out.
     var onlyLooks: Bool { get }
+    /// Whether a recording holds the line (`record stop` and `replay` do
+    /// not: the replayed commands are recorded one by one).
+    var isRecorded: Bool { get }
     /// Completions for the argument being typed at `index` (0 = first).
     func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String]
     /// Runs the command with its expanded arguments.
@@ -23,6 +26,7 @@ public protocol Command: Sendable {
 extension Command {
     public var examples: [String] { [] }
     public var onlyLooks: Bool { false }
+    public var isRecorded: Bool { !onlyLooks }
     public func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] { [] }
 }
 
@@ -61,6 +65,15 @@ public struct Context: Sendable {
     /// The line being run, before expansion, for commands that pass part of
     /// it on as shell text with its own quoting (`ssh HOST CMD…`).
     public internal(set) var words = Words(words: [], source: Word(pieces: [], column: 1))
+    /// The recording in progress (`record start`), if any.
+    public var recorder: Recorder?
+    /// The audit log, if it could be opened.
+    public var audit: AuditLog?
+    /// This session's id, in the audit log and recordings.
+    public let sessionID: String = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    /// Runs a line of a script in this same session (replay), set by the
+    /// interpreter.
+    public internal(set) var runLine: (@MainActor (String) async -> Outcome)?
 
     public init(session: Session, console: any Console, executor: any Executor, catalog: Catalog,
                 inventory: Inventory = Inventory(), history: @escaping @Sendable () -> [String] = { [] }) {

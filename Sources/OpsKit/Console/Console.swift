@@ -23,9 +23,13 @@ public protocol Console: Sendable {
     /// Asks the operator for a line; nil when nobody can answer (no
     /// terminal, end of input).
     func ask(_ prompt: String) -> String?
+    /// Asks without echoing the answer (a secret).
+    func askSecret(_ prompt: String) -> String?
 }
 
 extension Console {
+    public func askSecret(_ prompt: String) -> String? { ask(prompt) }
+
     public func write(_ parts: [(text: String, style: Style)], to stream: OutputStream) {
         for part in parts { write(part.text, style: part.style, to: stream) }
     }

@@ -3,10 +3,11 @@
 @MainActor
 public final class Interpreter {
     /// The session and its I/O; built-ins change the session through it.
-    public private(set) var context: Context
+    public internal(set) var context: Context
 
     public init(context: Context) {
         self.context = context
+        self.context.runLine = { [unowned self] line in await self.run(line) }
     }
 
     /// The current session.
@@ -27,31 +28,91 @@ public final class Interpreter {
         if words.usesPinnedDate {
             context.console.notice("$(date +%F) is the session's pinned date stamp \(context.session.variables.date)")
         }
+        let logged = isLogged(words)
+        // What files hold: the line as typed, but never a secret's value.
+        let typed = Self.recordedForm(of: line, words)
+        if logged, let recorder = context.recorder {
+            do {
+                try recorder.willRun(typed)
+            } catch {
+                context.console.error("recording failed: \(error); nothing was run. `record stop` to go on without recording")
+                return Outcome(status: .exited(1))
+            }
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome: Outcome
         do {
-            return try await dispatch(words)
+            outcome = try await dispatch(words, logged: logged, line: typed)
         } catch let error as LanguageError {
             report(error, in: line)
-            return .usageError
+            outcome = .usageError
         } catch let error as UsageError {
             context.console.error(error.description)
-            return .usageError
+            outcome = .usageError
         } catch {
             context.console.error("\(error)")
-            return Outcome(status: .exited(1))
+            outcome = Outcome(status: .exited(1))
+        }
+        if logged { finish(typed, outcome, seconds: started.duration(to: clock.now).inSeconds) }
+        return outcome
+    }
+
+    /// Whether the line goes into the recording and the audit log: not the
+    /// built-ins that only look.
+    private func isLogged(_ words: Words) -> Bool {
+        guard let name = words.words.first?.symbolicText, let command = context.catalog.command(named: name) else { return true }
+        return command.isRecorded
+    }
+
+    /// The line as a recording holds it: as typed, except that a secret's
+    /// value never reaches the file (`set -s x V` becomes `read -s x`).
+    static func recordedForm(of line: String, _ words: Words) -> String {
+        let texts = words.words.map(\.symbolicText)
+        if texts.count >= 3, texts[0] == "set", texts[1] == "-s" { return "read -s \(texts[2])" }
+        return line
+    }
+
+    /// Writes the audit start event once the exact commands are known.
+    private func begin(_ steps: [(target: Target, command: String)], line: String) {
+        do {
+            try context.audit?.start(typed: line, expanded: steps, secrets: context.session.variables.secretValues)
+        } catch {
+            context.console.error("audit log: \(error)")
         }
     }
 
-    private func dispatch(_ words: Words) async throws -> Outcome {
+    private func finish(_ line: String, _ outcome: Outcome, seconds: Double) {
+        let secrets = context.session.variables.secretValues
+        do {
+            try context.recorder?.didRun(outcome, seconds: seconds)
+        } catch {
+            context.console.error("recording failed: \(error); the result of this command is not in it")
+        }
+        do {
+            try context.audit?.end(typed: line, outcome: outcome, seconds: seconds, secrets: secrets)
+        } catch {
+            context.console.error("audit log: \(error)")
+        }
+    }
+
+    private func dispatch(_ words: Words, logged: Bool, line: String) async throws -> Outcome {
         let variables = context.session.variables
         let values = try words.words.map { word throws(LanguageError) in try word.value(in: variables) }
         context.words = words
         if let command = context.catalog.command(named: values[0]) {
+            // `line` is the logged form (a secret's value already left out).
+            if logged { begin([(context.session.target, line)], line: line) }
+            if let command = command as? any SessionCommand {
+                return try await command.run(Array(values.dropFirst()), on: self)
+            }
             var scratch = context
             let outcome = try await command.run(Array(values.dropFirst()), in: &scratch)
             context = scratch
             return outcome
         }
         if let (user, login) = TargetSwitch.parse(values) {
+            if logged { begin([(context.session.target, line)], line: line) }
             // `sudo su - gitlab-psql`: later commands run as that user, on the same host.
             context.session.push(Target(host: context.session.target.host, user: user, isLogin: login))
             return .success
@@ -62,12 +123,15 @@ public final class Interpreter {
             let call = ToolCall(invocation: invocation, words: words, shellText: shellText)
             let plan = try await plugin.plan(call, risk: risk, in: context)
             if let stopped = context.check(plan) { return stopped }
+            begin(plan.steps, line: line)
             var scratch = context
             let outcome = try await plugin.run(call, plan: plan, in: &scratch)
             context = scratch
             return outcome
         }
-        if let stopped = context.check(.here(shellText, risk: risk, in: context.session)) { return stopped }
+        let plan = RunPlan.here(shellText, risk: risk, in: context.session)
+        if let stopped = context.check(plan) { return stopped }
+        begin(plan.steps, line: line)
         let outcome = try await context.runShell(shellText)
         if outcome.status == .exited(127), let suggestion = context.catalog.suggestions(for: values[0]).first {
             context.console.notice("did you mean `\(suggestion)`?")

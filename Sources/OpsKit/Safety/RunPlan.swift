@@ -26,21 +26,22 @@ extension Context {
     public func check(_ plan: RunPlan) -> Outcome? {
         if session.dryRun {
             for (target, command) in plan.steps {
-                console.line("dry-run: on \(target) (\(plan.risk)): \(command)", style: .dim)
+                console.line("dry-run: on \(target) (\(plan.risk)): \(mask(command, session.variables.secretValues))", style: .dim)
             }
             return .success
         }
         guard plan.risk == .destroysData else { return nil }
         var text = "This destroys data.\n"
         if plan.steps.count == 1, let (target, command) = plan.steps.first {
-            text += "  target:  \(target)\n  command: \(command)\n"
+            text += "  target:  \(target)\n  command: \(mask(command, session.variables.secretValues))\n"
         } else {
             text += "  \(plan.steps.count) hosts (\(plan.confirmationWord)), each running exactly:\n"
-            for (target, command) in plan.steps { text += "    \(target): \(command)\n" }
+            for (target, command) in plan.steps { text += "    \(target): \(mask(command, session.variables.secretValues))\n" }
         }
         console.write(text, style: .warning, to: .error)
         if session.assumeYes {
             console.notice("confirmation skipped: --yes")
+            try? recorder?.note("confirmation skipped: --yes")
             return nil
         }
         let word = plan.confirmationWord
@@ -52,6 +53,7 @@ extension Context {
             console.error("not confirmed ('\(answer)' is not '\(word)'); nothing was run")
             return Outcome(status: .exited(1))
         }
+        try? recorder?.note("confirmed: typed \"\(word)\"")
         return nil
     }
 }

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replays a script in the running session: it shows each command before
+/// running it, stops at the first failure with the way to resume, and keeps
+/// its place in `FILE.progress` so a crash costs nothing.
+@MainActor
+public struct Replay {
+    public let options: ReplayOptions
+
+    public init(options: ReplayOptions) { self.options = options }
+
+    /// The progress file next to the script.
+    public var progressPath: String { options.file + ".progress" }
+
+    public func run(on interpreter: Interpreter) async -> Outcome {
+        let console = interpreter.context.console
+        let script: ScriptFile
+        do {
+            script = try ScriptFile.load(options.file)
+        } catch {
+            console.error("replay: \(error)")
+            return Outcome(status: .exited(1))
+        }
+        var start = options.from ?? 1
+        if options.resume {
+            guard let saved = readText(progressPath).flatMap({ Int($0.split(separator: " ").last?.split(separator: "\n").first ?? "") }) else {
+                console.error("replay: no progress to resume in \(progressPath)")
+                return Outcome(status: .exited(1))
+            }
+            start = saved
+            console.notice("resuming \(options.file) at line \(saved)")
+        }
+        let wasDryRun = interpreter.context.session.dryRun
+        if options.dryRun { interpreter.context.session.dryRun = true }
+        defer { interpreter.context.session.dryRun = wasDryRun }
+        for (name, value) in options.overrides {
+            try? interpreter.context.session.variables.set(name, to: value)
+        }
+        let overridden = Set(options.overrides.map(\.name))
+
+        for entry in script.entries {
+            let words = try? Words(parsing: entry.text)
+            let texts = words?.words.map(\.symbolicText) ?? []
+            if let name = Self.assignedName(texts), overridden.contains(name) {
+                if texts[0] == "read" || texts[1] == "-s", let value = interpreter.context.session.variables[name] {
+                    try? interpreter.context.session.variables.set(name, to: value, secret: true)
+                }
+                console.notice("line \(entry.line): keeping --set \(name) instead of `\(texts[0] == "read" ? entry.text : "set \(name) …")`")
+                continue
+            }
+            if entry.line < start {
+                // Before --from: take the session state along (variables,
+                // targets) so the rest lands where it did; run nothing else.
+                if Self.changesSessionOnly(texts) { await applyQuietly(entry.text, on: interpreter) }
+                continue
+            }
+            var text = entry.text
+            console.write("▶ \(options.file):\(entry.line): \(text)\n", style: .bold, to: .error)
+            if entry.unfinished { console.notice("this command was running when the recorded session ended") }
+            if options.step {
+                switch ask(about: text, console: console) {
+                case .run: break
+                case .skip: continue
+                case .edit(let edited): text = edited
+                case .quit:
+                    saveProgress(entry.line)
+                    console.notice("replay stopped before line \(entry.line); resume with: opsshell replay \(options.file) --resume")
+                    return Outcome(status: .exited(1))
+                }
+            }
+            let outcome = await interpreter.run(text)
+            if outcome.endsSession { break }
+            if !outcome.status.isSuccess {
+                saveProgress(entry.line)
+                console.error("replay stopped at \(options.file):\(entry.line) (\(outcome.status)). Fix it, then resume: opsshell replay \(options.file) --from \(entry.line)")
+                return outcome
+            }
+            if options.strict, let recorded = entry.recordedResult, !options.dryRun {
+                let now = ResultLine.summary(outcome)
+                if now != recorded {
+                    saveProgress(entry.line + 1)
+                    console.error("replay stopped at \(options.file):\(entry.line): the result differs (--strict): recorded \"\(recorded)\", now \"\(now)\"")
+                    return Outcome(status: .exited(1))
+                }
+            }
+            saveProgress(entry.line + 1)
+        }
+        unlink(progressPath)
+        return .success
+    }
+
+    /// The variable a `set NAME …`, `set -s NAME …` or `read -s NAME` line assigns.
+    static func assignedName(_ words: [String]) -> String? {
+        switch words.first {
+        case "set"?: words.count >= 3 && words[1] == "-s" ? words[2] : (words.count >= 2 ? words[1] : nil)
+        case "read"?: words.count == 3 ? words[2] : nil
+        default: nil
+        }
+    }
+
+    /// Lines that only change the session: variables and targets.
+    static func changesSessionOnly(_ words: [String]) -> Bool {
+        guard let first = words.first else { return false }
+        if ["set", "unset", "read", "exit", "dry-run"].contains(first) { return true }
+        if first == "ssh", words.count == 2 { return true }
+        return TargetSwitch.parse(words) != nil
+    }
+
+    private func applyQuietly(_ line: String, on interpreter: Interpreter) async {
+        let dryRun = interpreter.context.session.dryRun
+        interpreter.context.session.dryRun = true  // `ssh HOST` then switches without connecting
+        _ = await interpreter.run(line)
+        interpreter.context.session.dryRun = dryRun
+    }
+
+    enum Choice { case run, skip, edit(String), quit }
+
+    private func ask(about text: String, console: any Console) -> Choice {
+        while true {
+            guard let answer = console.ask("[r]un, [s]kip, [e]dit, [q]uit? ") else { return .quit }
+            switch answer.trimmingTrailingBlanks() {
+            case "r", "run", "": return .run
+            case "s", "skip": return .skip
+            case "q", "quit": return .quit
+            case "e", "edit":
+                guard let edited = console.ask("new line (was: \(text)): "), !edited.isEmpty else { continue }
+                return .edit(edited)
+            default: continue
+            }
+        }
+    }
+
+    private func saveProgress(_ line: Int) {
+        guard let file = try? AppendOnlyFile(path: progressPath, truncate: true) else { return }
+        try? file.append("next-line \(line)\n")
+    }
+}
