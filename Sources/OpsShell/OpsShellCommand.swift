@@ -137,7 +137,7 @@ extension OpsShellCommand {
 
         @MainActor
         mutating func run() async throws {
-            guard let text = FileText.read(file) else {
+            guard let text = readText(file) else {
                 throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
             }
             try await runScript(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), name: file, options: options)

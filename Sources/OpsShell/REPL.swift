@@ -30,7 +30,9 @@ struct REPL {
                 _ = assembler.finish()
             case .line(let text):
                 guard let line = assembler.add(text) else { continue }
-                if !line.trimmingCharacters(in: " \t").isEmpty, !Self.isSecretLine(line) { editor.remember(line) }
+                if let words = try? Words(parsing: line), !words.isEmpty {
+                    editor.remember(Interpreter.recordedForm(of: line, words))
+                }
                 last = await interruption.run { await interpreter.run(line) }
                 if last.status == .interrupted {
                     interpreter.context.console.write("^C interrupted\n", style: .warning, to: .error)
@@ -68,20 +70,5 @@ struct REPL {
             result.unicodeScalars.append(scalar)
         }
         return result
-    }
-
-    /// `set -s NAME VALUE` never reaches the history file.
-    static func isSecretLine(_ line: String) -> Bool {
-        guard let words = try? Words(parsing: line), words.words.count >= 2 else { return false }
-        return words.words[0].symbolicText == "set" && words.words[1].symbolicText == "-s"
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text.removeFirst() }
-        while let last = text.last, set.contains(last) { text.removeLast() }
-        return String(text)
     }
 }

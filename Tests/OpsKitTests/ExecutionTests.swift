@@ -26,6 +26,14 @@ struct ExecutionTests {
         #expect(collected.error == "err\n")
     }
 
+    @Test("a local command reading stdin gets end-of-file at once, not a hang")
+    func stdinIsEmpty() async throws {
+        let collected = Collected()
+        let status = try await ProcessExecutor().run("cat; echo done", on: .local, output: collected.handler)
+        #expect(status == .success)
+        #expect(collected.output == "done\n")
+    }
+
     @Test("does not deadlock when both streams carry megabytes")
     func largeOutput() async throws {
         let collected = Collected()

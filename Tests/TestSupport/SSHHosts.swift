@@ -174,14 +174,5 @@ public func processes(containing marker: String) -> [pid_t] {
 
 /// A file's text, or "" when it cannot be read.
 public func readFile(_ path: String) -> String {
-    guard let file = fopen(path, "r") else { return "" }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        bytes += buffer[..<count]
-        if count < buffer.count { break }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    readText(path) ?? ""
 }

@@ -29,28 +29,38 @@ public struct ProcessExecutor: Executor {
     public func run(_ command: String, on target: Target, output: @escaping OutputHandler) async throws(ExecutionError) -> ExitStatus {
         let argv = try await self.argv(for: command, on: target)
         do {
-            let result = try await Subprocess.run(
-                configuration(argv), input: .inputWriter, output: .sequence, error: .sequence
-            ) { execution in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await buffer in execution.standardOutput { output(.output, buffer.withUnsafeBytes { Array($0) }) }
-                    }
-                    group.addTask {
-                        for try await buffer in execution.standardError { output(.error, buffer.withUnsafeBytes { Array($0) }) }
-                    }
-                    try await group.waitForAll()
+            // Locally stdin is /dev/null (a command waiting for input would
+            // hang the shell). On a host it is a pipe held open until the
+            // command ends: end-of-file there tells the remote watchdog to
+            // stop the command.
+            let result = target.isLocal
+                ? try await Subprocess.run(configuration(argv), input: .none, output: .sequence, error: .sequence) { execution in
+                    try await Self.drain(execution.standardOutput, execution.standardError, to: output)
                 }
-                // Held open until now: on a host, end-of-file here is what
-                // tells the remote watchdog to stop the command.
-                try await execution.standardInputWriter.finish()
-            }
+                : try await Subprocess.run(configuration(argv), input: .inputWriter, output: .sequence, error: .sequence) { execution in
+                    try await Self.drain(execution.standardOutput, execution.standardError, to: output)
+                    try await execution.standardInputWriter.finish()
+                }
             return Task.isCancelled ? .interrupted : ExitStatus(result.terminationStatus)
         } catch is CancellationError {
             return .interrupted
         } catch {
             if Task.isCancelled { return .interrupted }
             throw ExecutionError(command: command, target: target, reason: "\(error)")
+        }
+    }
+
+    /// Reads both streams at once, so neither pipe fills and blocks the other.
+    private static func drain(_ standardOutput: SubprocessOutputSequence, _ standardError: SubprocessOutputSequence,
+                              to output: @escaping OutputHandler) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await buffer in standardOutput { output(.output, buffer.withUnsafeBytes { Array($0) }) }
+            }
+            group.addTask {
+                for try await buffer in standardError { output(.error, buffer.withUnsafeBytes { Array($0) }) }
+            }
+            try await group.waitForAll()
         }
     }
 

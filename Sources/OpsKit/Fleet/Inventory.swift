@@ -197,7 +197,9 @@ func expandTilde(_ path: String) -> String {
     return String(cString: home) + path.dropFirst()
 }
 
-func readText(_ path: String) -> String? {
+/// Reads a whole file as UTF-8 (invalid bytes replaced); nil with errno set
+/// when it cannot be read. No Foundation: it costs start-up time.
+public func readText(_ path: String) -> String? {
     guard let file = fopen(path, "r") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []

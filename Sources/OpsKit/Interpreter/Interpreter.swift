@@ -65,9 +65,10 @@ public final class Interpreter {
         return command.isRecorded
     }
 
-    /// The line as a recording holds it: as typed, except that a secret's
-    /// value never reaches the file (`set -s x V` becomes `read -s x`).
-    static func recordedForm(of line: String, _ words: Words) -> String {
+    /// The line as files hold it (recording, audit, history): as typed,
+    /// except that a secret's value never reaches them (`set -s x V` becomes
+    /// `read -s x`).
+    public static func recordedForm(of line: String, _ words: Words) -> String {
         let texts = words.words.map(\.symbolicText)
         if texts.count >= 3, texts[0] == "set", texts[1] == "-s" { return "read -s \(texts[2])" }
         return line
