@@ -15,6 +15,15 @@ fail() { echo "REHEARSAL FAILED: $*" >&2; exit 1; }
 finish() {
     local rc=$?
     trap - EXIT
+    if ((rc != 0)) && [[ -d lab/run/node1 ]]; then
+        echo "--- what the nodes logged last (the lab's files stay in lab/run)"
+        lab/status.sh || true
+        for n in 1 2 3; do
+            for f in lab/run/node$n/log/patroni/patroni.log lab/run/node$n/log/postgresql/postgresql.log; do
+                [[ -f $f ]] && { echo "--- $f"; tail -n 15 "$f"; }
+            done
+        done
+    fi
     echo "--- lab-down"
     lab/down.sh || { echo "REHEARSAL: lab-down failed" >&2; rc=1; }
     if ((rc == 0)); then echo "rehearsal: 1 passed, 0 failed"; else echo "rehearsal: 0 passed, 1 failed"; fi

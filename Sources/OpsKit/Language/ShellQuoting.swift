@@ -68,7 +68,8 @@ struct QuoteTracker {
 }
 
 extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
+    /// The string with every `target` character replaced.
+    public func replacingAll(_ target: Character, with replacement: String) -> String {
         guard contains(target) else { return self }
         var result = ""
         result.reserveCapacity(count + 8)

@@ -1,0 +1,79 @@
+import Foundation
+import Plugins
+import TestSupport
+import Testing
+
+@Suite("Reading patronictl list")
+struct PatroniListTests {
+    @Test("the 1.6 table with a Cluster column, empty replica roles and hand-edited lags")
+    func version16() throws {
+        let members = try PatroniList.parse(fixture("patronictl/list-pretty-1.6.txt"))
+        #expect(members.map(\.name) == ["patroni-01-db-dr.c.gitlab-dr.internal", "patroni-02-db-dr.c.gitlab-dr.internal", "patroni-03-db-dr.c.gitlab-dr.internal"])
+        #expect(members.map(\.role) == [.leader, .replica, .replica])
+        #expect(members.allSatisfy { $0.cluster == "pg-ha-cluster" && $0.timeline == 20 && $0.state == "running" })
+        #expect(members[0].lagMB == 0)
+        #expect(members[1].lagMB == nil, "`xxx` is not a lag")
+        #expect(members[0].host == "10.251.9.101")
+    }
+
+    static let broken: [(String, String)] = [
+        ("", "no table header"),
+        ("Error: Provided config file /etc/patroni.yml not existing or no read rights", "no table header"),
+        ("+---+\n| Member | Host | Role | State |\n+---+\n| a | h | Leader | running |\n", "cut off"),
+        ("+---+\n| Member | Host | Role | State |\n+---+\n| a | h | Leader |\n+---+\n", "cells"),
+        ("+---+\n| Member | Host | Role | State |\n+---+\n| a | h | Boss | running |\n+---+\n", "unknown role"),
+        ("[{\"Member\": \"a\"}]", "without Member or State"),
+        ("[{\"Member\": ", "not a JSON array"),
+    ]
+
+    @Test("malformed or truncated output is an error that still shows the raw text", arguments: broken)
+    func malformed(text: String, reason: String) {
+        let error = #expect(throws: PatroniList.ParseError.self) { try PatroniList.parse(text) }
+        #expect(error?.reason.contains(reason) == true, "\(error?.reason ?? "")")
+        #expect(error?.description.hasSuffix(text) == true)
+    }
+}
+
+@Suite("Reading wal-e backup-list")
+struct WalEBackupListTests {
+    @Test("reads the seed's GCS listing, rows shorter than the header, sorted by start segment")
+    func gcs() throws {
+        let backups = try WalEBackupList.parse(fixture("wal-e/backup-list-gcs-1.1.txt"))
+        #expect(backups.count == 6)
+        #expect(backups.first?.name == "base_000000140001047600000023_02614680")
+        #expect(backups.last?.startSegment == "0000001400010B4C0000008B")
+        #expect(backups.map(\.startSegment) == backups.map(\.startSegment).sorted())
+        #expect(backups.allSatisfy { $0.expandedSizeBytes == nil })
+        let first = try #require(backups.first)
+        // 2019-06-15 04:27:42.235 UTC
+        #expect(abs(first.lastModified.timeIntervalSince1970 - 1_560_572_862.235) < 0.001)
+        #expect(abs(first.age(at: Date(timeIntervalSince1970: 1_560_572_862.235 + 3600)) - 3600) < 0.001)
+    }
+
+    @Test("sorts by start segment, not by time", arguments: [
+        "name\tlast_modified\texpanded_size_bytes\twal_segment_backup_start\twal_segment_offset_backup_start\twal_segment_backup_stop\twal_segment_offset_backup_stop\n"
+        + "base_000000020000000000000009_00000040\t2026-11-28T01:00:00.000001\t\t000000020000000000000009\t00000040\t\t\n"
+        + "base_000000010000000000000004_00000040\t2026-11-28T07:48:48.159227\t\t000000010000000000000004\t00000040\t\t\n",
+    ])
+    func sortsBySegment(text: String) throws {
+        let backups = try WalEBackupList.parse(text)
+        #expect(backups.map(\.startSegment) == ["000000010000000000000004", "000000020000000000000009"])
+        #expect(abs(backups[0].lastModified.timeIntervalSince1970 - 1_795_852_128.159227) < 0.001)
+    }
+
+    @Test("an empty archive has the header and no backups")
+    func empty() throws {
+        #expect(try WalEBackupList.parse("name\tlast_modified\texpanded_size_bytes\twal_segment_backup_start\twal_segment_offset_backup_start\twal_segment_backup_stop\twal_segment_offset_backup_stop\n").isEmpty)
+    }
+
+    @Test("what is not a listing is an error naming the line", arguments: [
+        ("", "no output"),
+        ("Traceback (most recent call last):\n", "not backup-list's header"),
+        ("name\tlast_modified\texpanded_size_bytes\twal_segment_backup_start\nbase_1\tyesterday\t\t000000010000000000000004\n", "unreadable last_modified"),
+        ("name\tlast_modified\texpanded_size_bytes\twal_segment_backup_start\nbase_1\t2026-11-28T07:48:48\t\t0004\n", "24-digit"),
+    ])
+    func malformed(text: String, reason: String) {
+        let error = #expect(throws: WalEBackupList.ParseError.self) { try WalEBackupList.parse(text) }
+        #expect(error?.reason.contains(reason) == true, "\(error?.description ?? "")")
+    }
+}
