@@ -77,3 +77,28 @@ struct WalEBackupListTests {
         #expect(error?.reason.contains(reason) == true, "\(error?.description ?? "")")
     }
 }
+
+@Suite("What patronictl wait waits for")
+struct ClusterConditionTests {
+    let leader = PatroniMember(name: "p1", host: "h1", role: .standbyLeader, state: "streaming", timeline: 1)
+    func replica(_ name: String, _ state: String, lag: Int?) -> PatroniMember {
+        PatroniMember(name: name, host: name, role: .replica, state: state, timeline: 1, lagMB: lag)
+    }
+
+    @Test("each condition names what is missing, and is met when nothing is")
+    func conditions() {
+        let all = ClusterCondition(allRunning: true, leader: true, maxLagMB: 100, members: 3)
+        #expect(all.unmet([]) == "no members")
+        #expect(all.unmet([leader, replica("p2", "streaming", lag: 0)]) == "2 of 3 members")
+        #expect(all.unmet([replica("p1", "streaming", lag: 0), replica("p2", "streaming", lag: 0), replica("p3", "streaming", lag: 0)]) == "no leader")
+        #expect(all.unmet([leader, replica("p2", "stopped", lag: nil), replica("p3", "streaming", lag: 0)]) == "p2 is stopped")
+        #expect(all.unmet([leader, replica("p2", "in archive recovery", lag: 120), replica("p3", "streaming", lag: 0)]) == "p2 lag 120 MB > 100 MB")
+        #expect(all.unmet([leader, replica("p2", "streaming", lag: nil), replica("p3", "streaming", lag: 0)]) == "p2 lag unknown")
+        #expect(all.unmet([leader, replica("p2", "streaming", lag: 100), replica("p3", "in archive recovery", lag: 3)]) == nil)
+    }
+
+    @Test("sizes read as MB", arguments: [("100MB", 100), ("1GB", 1024), ("512kB", 1), ("42", 42), ("lots", nil)])
+    func sizes(text: String, megabytes: Int?) {
+        #expect(ClusterCondition.megabytes(text) == megabytes)
+    }
+}

@@ -6,7 +6,10 @@ public struct PatroniPlugin: Plugin {
     public let name = "patronictl"
     public let executables = ["patronictl", "gitlab-patronictl"]
     public let summary = "Patroni cluster control: members, switchover, restart, reinit"
-    public let examples = ["gitlab-patronictl list", "patronictl -c /etc/patroni/patroni.yml list -f json"]
+    public let examples = [
+        "gitlab-patronictl list", "patronictl -c /etc/patroni/patroni.yml list -f json",
+        "gitlab-patronictl wait --all-running --leader --max-lag 100MB --timeout 6h --every 30s",
+    ]
 
     public init() {}
 
@@ -52,6 +55,10 @@ public struct PatroniPlugin: Plugin {
             Subcommand("promote-cluster", "make a standby cluster a primary cluster", risk: .changesState, flags: [Flag("--force")]),
             Subcommand("reinit", "wipe a replica's data directory and rebuild it", risk: .destroysData, flags: [Flag("--wait"), Flag("--force")]),
             Subcommand("remove", "erase the cluster's state from the DCS", risk: .destroysData),
+            Subcommand("wait", "(opsshell) wait until members run, a leader exists, lag is under a bound", flags: [
+                Flag("--all-running"), Flag("--leader"), Flag("--max-lag", takesValue: true), Flag("--timeout", takesValue: true),
+                Flag("--every", takesValue: true), Flag("--members", takesValue: true),
+            ]),
         ]
     )
 }

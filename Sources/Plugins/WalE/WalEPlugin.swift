@@ -7,6 +7,8 @@ public struct WalEPlugin: Plugin {
     public let summary = "WAL-E base backups and WAL archive: backup-list, backup-fetch, wal-fetch"
     public let examples = [
         "/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-list",
+        "set wale '/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e'   # then: wal-e backup-list",
+        "wal-e check-latest --max-age 24h",
         "wal-e backup-fetch /var/opt/gitlab/postgresql/data LATEST",
     ]
 
@@ -38,6 +40,9 @@ public struct WalEPlugin: Plugin {
                 Subcommand("everything", "the whole archive"),
             ]),
             Subcommand("version", "the WAL-E version"),
+            Subcommand("check-latest", "(opsshell) fail unless the newest backup is younger than --max-age", flags: [
+                Flag("--max-age", takesValue: true), Flag("--json"),
+            ]),
         ]
     )
 }
