@@ -8,6 +8,8 @@
 #   check.sh lag SECS              replicas' receive/replay lag reaches 0 MB, printed as it falls
 #   check.sh markers SECS          every node has production's lab_marker rows
 #   check.sh stopped               no PostgreSQL runs on the nodes (before deleting data)
+#   check.sh write-production      not a check: production writes a row (and switches WAL)
+#                                  while the DR cluster is down, to be found on the nodes later
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/lab/lib.sh"
@@ -116,8 +118,15 @@ stopped)
     done
     echo "PostgreSQL is stopped on all three nodes"
     ;;
+write-production)
+    ssh -F "$RUN/ssh_config" prod-db-01 'gitlab-psql -q -v ON_ERROR_STOP=1' <<'SQL'
+insert into lab_marker (note) values ('written during the rehearsal');
+select pg_switch_wal() \g /dev/null
+SQL
+    echo "production: wrote a lab_marker row and switched WAL (it reaches the nodes through the archive)"
+    ;;
 *)
-    echo "usage: $0 latest-backup HOURS | standby-leader SECS | cluster SECS | lag SECS | markers SECS | stopped" >&2
+    echo "usage: $0 latest-backup HOURS | standby-leader SECS | cluster SECS | lag SECS | markers SECS | stopped | write-production" >&2
     exit 2
     ;;
 esac

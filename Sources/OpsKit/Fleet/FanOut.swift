@@ -7,6 +7,9 @@ public struct FanOut: Sendable {
     public var concurrency: Int?
     /// A host still running after this long is stopped and reported (`--timeout`).
     public var timeout: Duration?
+    /// Collect each host's output (in `HostOutcome.output`) instead of
+    /// printing it, for a plugin that reads it into records.
+    public var collectsOutput = false
 
     public init(executor: any Executor, console: any Console, concurrency: Int? = nil, timeout: Duration? = nil) {
         self.executor = executor
@@ -46,7 +49,7 @@ public struct FanOut: Sendable {
     private func runOne(_ command: String, on target: Target, prefix: String, colour: Int) async -> HostOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let lines = HostLines(prefix: prefix, colour: colour, console: console)
+        let lines = HostLines(prefix: prefix, colour: colour, console: console, collects: collectsOutput)
         let executor = self.executor
         let result: HostOutcome.Result
         do {
@@ -66,7 +69,8 @@ public struct FanOut: Sendable {
         } catch {
             result = .unreachable("\(error)")
         }
-        return HostOutcome(host: target.hostLabel, result: result, seconds: started.duration(to: clock.now).inSeconds)
+        return HostOutcome(host: target.hostLabel, result: result, seconds: started.duration(to: clock.now).inSeconds,
+                           output: collectsOutput ? lines.collected(status: result) : nil)
     }
 
     /// Prints the per-host summary table and a one-line verdict on stderr.
@@ -109,6 +113,19 @@ public struct HostOutcome: Sendable, Equatable {
     public let host: String
     public let result: Result
     public let seconds: Double
+    /// What the host printed, when the fan-out collected it.
+    public var output: CapturedOutput? = nil
+
+    public init(host: String, result: Result, seconds: Double, output: CapturedOutput? = nil) {
+        self.host = host
+        self.result = result
+        self.seconds = seconds
+        self.output = output
+    }
+
+    public static func == (lhs: HostOutcome, rhs: HostOutcome) -> Bool {
+        lhs.host == rhs.host && lhs.result == rhs.result && lhs.seconds == rhs.seconds
+    }
 
     public var isSuccess: Bool { result == .finished(.success) }
 

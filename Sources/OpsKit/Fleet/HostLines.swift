@@ -7,16 +7,29 @@ final class HostLines: Sendable {
         var output: [UInt8] = []
         var error: [UInt8] = []
         var lastError = ""
+        /// Every line, when collecting instead of printing.
+        var kept: (output: [String], error: [String]) = ([], [])
     }
     private let prefix: String
     private let colour: Int
     private let console: any Console
+    private let collects: Bool
     private let buffers = Mutex(Buffers())
 
-    init(prefix: String, colour: Int, console: any Console) {
+    init(prefix: String, colour: Int, console: any Console, collects: Bool = false) {
         self.prefix = prefix
         self.colour = colour
         self.console = console
+        self.collects = collects
+    }
+
+    /// What the host printed, when collecting.
+    func collected(status result: HostOutcome.Result) -> CapturedOutput {
+        let status: ExitStatus = if case .finished(let status) = result { status } else { .exited(255) }
+        return buffers.withLock {
+            CapturedOutput(status: status, standardOutput: $0.kept.output.map { $0 + "\n" }.joined(),
+                           standardError: $0.kept.error.map { $0 + "\n" }.joined())
+        }
     }
 
     /// The last line the host wrote on stderr (ssh's reason when it fails).
@@ -54,6 +67,10 @@ final class HostLines: Sendable {
     }
 
     private func emit(_ line: String, to stream: OutputStream) {
+        if collects {
+            buffers.withLock { if stream == .output { $0.kept.output.append(line) } else { $0.kept.error.append(line) } }
+            return
+        }
         console.write([(prefix, .host(colour)), (line + "\n", .plain)], to: stream)
     }
 }

@@ -207,7 +207,8 @@ extension String {
         String(drop { $0 == " " || $0 == "\t" })
     }
 
-    func trimmingTrailingBlanks() -> String {
+    /// The string without trailing blanks and line ends.
+    public func trimmingTrailingBlanks() -> String {
         var text = self
         while let last = text.last, last == " " || last == "\t" || last == "\n" || last == "\r" {
             text.removeLast()

@@ -29,6 +29,12 @@ public protocol Plugin: Sendable {
     /// Where and what exactly the line will run, for dry-run and
     /// confirmation, before anything runs.
     func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan
+    /// Whether the plugin reads this command line's output into records
+    /// (`backup-list`, `is-active`, `list`), so a fan-out collects it.
+    func readsOutput(of invocation: ToolInvocation) -> Bool
+    /// The records in what this command line printed; nil when the output
+    /// is not what the plugin knows (it is then shown as it is).
+    func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable?
     /// Runs the planned command line.
     func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome
 }
@@ -72,6 +78,10 @@ extension Plugin {
     }
 
     public func embeddedCommandIndex(in arguments: [String]) -> Int? { nil }
+
+    public func readsOutput(of invocation: ToolInvocation) -> Bool { false }
+
+    public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? { nil }
 
     public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] { [] }
 

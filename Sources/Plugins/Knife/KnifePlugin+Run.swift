@@ -31,10 +31,16 @@ extension KnifePlugin {
         switch path.path.map(\.name) {
         case ["ssh"]:
             let ssh = try KnifeSSH.parse(call.invocation.arguments)
-            let fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            var fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            let inner = (try? Words(parsing: call.invocation.arguments[ssh.commandIndex]))
+                .flatMap { context.catalog.tool(in: $0.words.map(\.symbolicText)) }
+            fanOut.collectsOutput = inner.map { $0.plugin.readsOutput(of: $0.invocation) } ?? false
             let clock = ContinuousClock()
             let started = clock.now
             let outcomes = await fanOut.run(plan.steps)
+            if let (plugin, invocation) = inner, fanOut.collectsOutput {
+                printRecords(outcomes, plugin: plugin, invocation: invocation, on: context.console)
+            }
             fanOut.summarize(outcomes, seconds: started.duration(to: clock.now).inSeconds)
             return Outcome(status: outcomes.overallStatus, hosts: outcomes)
         case _ where ChefSearch.isConfigured():
@@ -72,6 +78,23 @@ extension KnifePlugin {
             return names
         }
         return try context.inventory.hosts(matching: HostQuery(ssh.query)).map(\.name)
+    }
+
+    /// One table for all hosts, with a host column; a host whose output the
+    /// plugin cannot read is shown as it printed it.
+    private func printRecords(_ outcomes: [HostOutcome], plugin: any Plugin, invocation: ToolInvocation, on console: any Console) {
+        var tables: [(host: String, table: RecordTable)] = []
+        let width = outcomes.map(\.host.count).max() ?? 0
+        for outcome in outcomes {
+            guard let output = outcome.output else { continue }
+            if let table = plugin.table(for: invocation, output: output) {
+                tables.append((outcome.host, table))
+            } else {
+                for line in output.standardOutput.split(separator: "\n") { console.line(outcome.host.padded(to: width) + " " + line) }
+                for line in output.standardError.split(separator: "\n") { console.write(outcome.host.padded(to: width) + " " + line + "\n", style: .plain, to: .error) }
+            }
+        }
+        if let merged = RecordTable.merged(tables) { console.write(merged.rendered(), style: .plain, to: .output) }
     }
 
     private func list(_ hosts: [Host], on console: any Console) {

@@ -1,0 +1,36 @@
+/// Records a plugin read from a tool's output, as a table the shell prints,
+/// merges across hosts, or writes as JSON.
+public struct RecordTable: Sendable, Equatable {
+    public var columns: [String]
+    public var rows: [[String]]
+
+    public init(columns: [String], rows: [[String]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The columns aligned, a header and one line per row.
+    public func rendered() -> String {
+        let widths = columns.indices.map { column in
+            max(columns[column].count, rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0)
+        }
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { $0 == cells.count - 1 ? cells[$0] : cells[$0].padded(to: widths[$0]) }.joined(separator: "  ")
+        }
+        return ([line(columns)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// One JSON array of objects keyed by column name.
+    public func json() -> String {
+        JSONValue.array(rows.map { row in
+            .object(columns.indices.map { (columns[$0], .string(row.indices.contains($0) ? row[$0] : "")) })
+        }).encoded
+    }
+
+    /// Tables from several hosts as one, with a host column first.
+    public static func merged(_ tables: [(host: String, table: RecordTable)]) -> RecordTable? {
+        guard let first = tables.first?.table else { return nil }
+        return RecordTable(columns: ["host"] + first.columns,
+                           rows: tables.flatMap { host, table in table.rows.map { [host] + $0 } })
+    }
+}

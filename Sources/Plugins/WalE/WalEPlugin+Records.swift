@@ -1,0 +1,31 @@
+import Foundation
+import OpsKit
+
+extension WalEPlugin {
+    public func readsOutput(of invocation: ToolInvocation) -> Bool { invocation.arguments.contains("backup-list") }
+
+    /// `backup-list`: the backups sorted by start segment, with their age.
+    public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? {
+        guard invocation.arguments.contains("backup-list"), output.status.isSuccess,
+              let backups = try? WalEBackupList.parse(output.standardOutput) else { return nil }
+        let now = Date()
+        return RecordTable(columns: ["backup", "start segment", "age"], rows: backups.map {
+            [$0.name, $0.startSegment, BackupVerdict.describe($0.age(at: now))]
+        })
+    }
+}
+
+extension PatroniPlugin {
+    public func readsOutput(of invocation: ToolInvocation) -> Bool {
+        grammar.resolve(invocation.arguments).path.first?.name == "list"
+    }
+
+    /// `list`: the members, in patronictl's own column names.
+    public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? {
+        guard grammar.resolve(invocation.arguments).path.first?.name == "list", output.status.isSuccess,
+              let members = try? PatroniList.parse(output.standardOutput) else { return nil }
+        return RecordTable(columns: ["Member", "Host", "Role", "State", "TL", "Lag in MB"], rows: members.map {
+            [$0.name, $0.host, $0.role.rawValue, $0.state, $0.timeline.map(String.init) ?? "", $0.worstLagMB.map(String.init) ?? ""]
+        })
+    }
+}
