@@ -58,10 +58,11 @@ struct FanOutTests {
     func failureStatus() async throws {
         let hosts = try SSHHosts(count: 2)
         defer { hosts.stop() }
-        let shell = try shell(hosts, console: TestConsole())
+        let console = TestConsole()
+        let shell = try shell(hosts, console: console)
         defer { shell.closeConnections() }
         let outcome = await shell.run(#"knife ssh roles:db 'test "$(cat /proc/sys/kernel/hostname)" = never || exit 3'"#)
-        #expect(outcome.status == .exited(3))
+        #expect(outcome.status == .exited(3), "\(console.output)\(console.error)")
     }
 
     @Test("--timeout stops a slow host and its remote processes")

@@ -91,17 +91,17 @@ struct KnifeTests {
             """)
         chmod(knife, 0o755)
         try run("mkdir -p \(directory.path)/home/.chef && touch \(directory.path)/home/.chef/config.rb")
-        let oldPath = String(cString: getenv("PATH")), oldHome = String(cString: getenv("HOME"))
-        setenv("PATH", directory.path + ":" + oldPath, 1)
-        setenv("HOME", directory.path + "/home", 1)
-        defer { setenv("PATH", oldPath, 1); setenv("HOME", oldHome, 1) }
-
-        let console = TestConsole()
-        let shell = try shell(console, dryRun: true)
-        #expect(await shell.run("knife ssh roles:dr-base-db-patroni 'uptime'").status == .success)
-        #expect(console.output == "dry-run: on patroni-02 (changes state): uptime\n")
+        let inventory = directory.write("inventory.toml", inventoryText)
+        // Its own process, its own PATH and HOME: changing this process's
+        // environment would leak into tests running beside this one.
+        let environment = ["PATH": directory.path + ":" + String(cString: getenv("PATH")), "HOME": directory.path + "/home"]
+        let found = try await ShellBinary.run(["--inventory", inventory, "--dry-run", "-c", "knife ssh roles:dr-base-db-patroni 'uptime'"],
+                                              environment: environment)
+        #expect(found.status == 0)
+        #expect(found.output == "dry-run: on patroni-02 (changes state): uptime\n")
         #expect(readFile(directory.path + "/calls") == "search node roles:dr-base-db-patroni -a fqdn -F json\n")
-        #expect(await shell.run("knife ssh roles:web 'uptime'").status != .success)
-        #expect(console.error.contains("no hosts match roles:web"))
+        let none = try await ShellBinary.run(["--inventory", inventory, "--dry-run", "-c", "knife ssh roles:web 'uptime'"], environment: environment)
+        #expect(none.status != 0)
+        #expect(none.error.contains("no hosts match roles:web"))
     }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make lab-test: rehearse the seed runbook's restore on the lab, through opsshell.
 #   1. make lab-up on a clean lab/run (installs what is missing on a fresh machine)
-#   2. $OPSSHELL run Tests/lab/rehearsal.ops   (runbook steps 1-9 + checks)
+#   2. $OPSSHELL run --yes --inventory lab/run/inventory.toml Tests/lab/rehearsal.ops
+#      (runbook steps 1-9 + checks; --yes: a script has nobody to type the
+#      confirmation that `rm -rf` on the data directory asks for)
 #   3. check again, independently of the shell's exit status: the cluster
 #      re-formed and production's rows (written after the base backup) are on
 #      all three nodes
@@ -53,9 +55,9 @@ ssh_config=$(tail -n 1 "$up_log" | sed -n 's/^ssh_config: //p')
 [[ -f $inventory && -f $ssh_config ]] || fail "lab-up's last two lines are not 'inventory: PATH' and 'ssh_config: PATH'"
 t_up=$((SECONDS - t0))
 
-echo "--- rehearsal: $OPSSHELL run Tests/lab/rehearsal.ops"
+echo "--- rehearsal: $OPSSHELL run --yes --inventory $inventory Tests/lab/rehearsal.ops"
 t1=$SECONDS
-timeout --kill-after=10 1800 "$OPSSHELL" run Tests/lab/rehearsal.ops </dev/null \
+timeout --kill-after=10 1800 "$OPSSHELL" run --yes --inventory "$inventory" Tests/lab/rehearsal.ops </dev/null \
     || fail "opsshell run Tests/lab/rehearsal.ops failed (exit $?)"
 t_run=$((SECONDS - t1))
 
