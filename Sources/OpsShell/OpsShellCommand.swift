@@ -140,7 +140,7 @@ extension OpsShellCommand {
             guard let text = readText(file) else {
                 throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
             }
-            try await runScript(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), name: file, options: options)
+            try await runScript(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), name: file, options: options, showsLines: true)
         }
     }
 }
@@ -186,13 +186,13 @@ extension OpsShellCommand {
 
 /// Runs lines as a script; Ctrl-C stops the running command and the script.
 @MainActor
-func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions) async throws {
+func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions, showsLines: Bool = false) async throws {
     let interpreter = try options.makeInterpreter()
     let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
         executor.closeConnections()
         exit(130)
     })
-    let outcome = await interruption.run { await Script(name: name).run(lines, in: interpreter) }
+    let outcome = await interruption.run { await Script(name: name, showsLines: showsLines).run(lines, in: interpreter) }
     interpreter.context.recorder?.stop()
     interpreter.closeConnections()
     throw ExitCode(outcome.status.code)

@@ -1,4 +1,6 @@
 import OpsKit
+import Plugins
+import TestSupport
 import Testing
 
 @Suite("Fuzzing the parser")
@@ -50,5 +52,29 @@ struct FuzzTests {
         #expect(parsed + rejected == 100_000)
         // Both outcomes must really occur, or the generator is not exercising the parser.
         #expect(parsed > 10_000 && rejected > 10_000)
+    }
+
+    static let words = ["echo", "set", "unset", "vars", "ssh", "sudo", "su", "-", "exit", "knife", "ssh", "roles:db", "name:*", "'",
+                        "\"", "patronictl", "list", "-c", "wal-e", "backup-list", "check-latest", "--max-age", "systemctl", "stop",
+                        "patroni", "consul", "kv", "delete", "-recurse", "rm", "-rf", "$datadir", "$(date +%F)", "|", ";", "&&", "x",
+                        "envdir", "/etc/wal-e.d/env", "dry-run", "on", "help", "-C", "0", "--timeout", "1s", "-m", "wait", "--every"]
+
+    @Test("20,000 random lines through the whole interpreter in dry-run: a status each, never a crash")
+    @MainActor
+    func randomCommands() async {
+        var random = SplitMix(state: 0xD2E7)
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console, plugins: BuiltinPlugins.all) { $0.dryRun = true }
+        _ = await shell.run("set datadir /var/opt/gitlab/postgresql/data")
+        var statuses: [Int32: Int] = [:]
+        for _ in 0..<20_000 {
+            let line = (0..<Int.random(in: 1...8, using: &random)).map { _ in Self.words.randomElement(using: &random)! }.joined(separator: " ")
+            let outcome = await shell.run(line)
+            statuses[outcome.status.code, default: 0] += 1
+            if !shell.session.dryRun { _ = await shell.run("dry-run on") }
+            while shell.session.targets.count > 1 { _ = await shell.run("exit") }
+        }
+        #expect(statuses.values.reduce(0, +) == 20_000)
+        #expect(statuses.count > 1, "both successes and failures occur: \(statuses)")
     }
 }

@@ -103,6 +103,16 @@ struct InterpreterTests {
         #expect(console.error.contains("did you mean `vars`?"))
     }
 
+    @Test("a line with shell syntax runs in sh whole, even when it starts with a built-in's name")
+    func shellSyntax() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        #expect(await shell.run("echo x | tr x y").status == .success)
+        #expect(await shell.run("for n in 1 2; do echo \\$n; done").status == .success)
+        #expect(await shell.run("n=7; echo \\$n '|'").status == .success)
+        #expect(console.output == "y\n1\n2\n7 |\n")
+    }
+
     @Test("exit at the first target ends the session")
     func exitEnds() async {
         let shell = makeInterpreter()

@@ -69,6 +69,19 @@ struct WordsTests {
         #expect(try Words(parsing: "echo a\\\nb").words.map(\.symbolicText) == ["echo", "ab"])
     }
 
+    @Test("notices unquoted shell syntax, not quoted", arguments: [
+        ("echo x | cat", true), ("a; b", true), ("a && b", true), ("cat < f", true), ("sleep 1 &", true), ("echo `id`", true),
+        ("echo '|;&<>'", false), (#"echo "a > b""#, false), (#"echo \| x"#, false), ("knife ssh roles:x 'a | b'", false),
+    ])
+    func shellSyntax(line: String, expected: Bool) throws {
+        #expect(try Words(parsing: line).hasShellSyntax == expected)
+    }
+
+    @Test("\\$ gives the shell a bare $ to expand, in every quoting")
+    func escapedDollar() throws {
+        #expect(try Words(parsing: #"echo \$a '\$b' "\$c""#).source.symbolicText == #"echo $a '$b' "$c""#)
+    }
+
     @Test("keeps the shell text with its quotes for sh -c, comment dropped")
     func sourceKeepsQuotes() throws {
         let words = try Words(parsing: #"tail -f /var/log/x | grep "a b" # watch"#)

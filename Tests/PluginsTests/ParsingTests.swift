@@ -1,4 +1,5 @@
 import Foundation
+import OpsKit
 import Plugins
 import TestSupport
 import Testing
@@ -100,5 +101,39 @@ struct ClusterConditionTests {
     @Test("sizes read as MB", arguments: [("100MB", 100), ("1GB", 1024), ("512kB", 1), ("42", 42), ("lots", nil)])
     func sizes(text: String, megabytes: Int?) {
         #expect(ClusterCondition.megabytes(text) == megabytes)
+    }
+}
+
+@Suite("Patroni: the leader guard's reading of command lines, and our own table")
+struct PatroniGuardTests {
+    @Test("stopping or restarting Patroni is recognised behind sudo and paths", arguments: [
+        ("sudo systemctl stop patroni", true), ("systemctl restart patroni.service", true), ("/bin/systemctl --no-block stop patroni", true),
+        ("sudo systemctl start patroni", false), ("systemctl status patroni", false), ("systemctl stop postgresql", false), ("echo systemctl stop patroni", false),
+    ])
+    func recognises(line: String, stops: Bool) throws {
+        #expect(PatroniPlugin.stopsPatroni(try Words(parsing: line).words.map(\.symbolicText)) == stops)
+    }
+
+    @Test("the table printed from the REST API reads back as the same members")
+    func roundTrip() throws {
+        let members = [
+            PatroniMember(name: "patroni-01", host: "127.0.0.1:5432", role: .standbyLeader, state: "streaming", timeline: 1),
+            PatroniMember(name: "patroni-02", host: "127.0.0.1:5433", role: .replica, state: "in archive recovery", timeline: 1, lagMB: 16),
+        ]
+        #expect(try PatroniList.parse(PatroniTable.pretty(members)) == members)
+        let fromJSON = try PatroniList.parse(PatroniTable.json(members))
+        #expect(fromJSON.map(\.name) == ["patroni-01", "patroni-02"] && fromJSON[1].lagMB == 16 && fromJSON[0].role == .standbyLeader)
+    }
+
+    @Test("GET /cluster's bytes of lag become MB, 'unknown' becomes no lag")
+    func clusterJSON() throws {
+        let json = #"{"members": [{"name": "a", "role": "standby_leader", "state": "streaming", "api_url": "http://x/patroni", "host": "10.0.0.1", "port": 5432, "timeline": 3},"#
+            + #"{"name": "b", "role": "replica", "state": "streaming", "host": "10.0.0.2", "port": 5432, "timeline": 3, "receive_lag": 104857600, "replay_lag": 209715200, "lag": 209715200},"#
+            + #"{"name": "c", "role": "replica", "state": "stopped", "receive_lag": "unknown", "lag": "unknown"}]}"#
+        let members = try PatroniAPI.parse(json)
+        #expect(members.map(\.role) == [.standbyLeader, .replica, .replica])
+        #expect(members[1].lagMB == 100 && members[1].replayLagMB == 200 && members[1].worstLagMB == 200)
+        #expect(members[2].lagMB == nil && members[2].host == "")
+        #expect(members[0].host == "10.0.0.1:5432")
     }
 }

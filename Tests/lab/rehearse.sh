@@ -31,12 +31,14 @@ finish() {
     if ((rc == 0)); then echo "rehearsal: 1 passed, 0 failed"; else echo "rehearsal: 0 passed, 1 failed"; fi
     exit "$rc"
 }
+# Checked before the trap: a wrong OPSSHELL must not stop a running lab.
+early() { echo "REHEARSAL FAILED: $*" >&2; echo "rehearsal: 0 passed, 1 failed"; exit 1; }
+[[ -n ${OPSSHELL:-} ]] || early "OPSSHELL is not set: point it at the opsshell binary (the Makefile does; lab/opsshell-shim.sh stands in for trying)"
+OPSSHELL=$(command -v "$OPSSHELL" || true)
+[[ -n $OPSSHELL && -x $OPSSHELL ]] || early "OPSSHELL is not an executable: ${OPSSHELL:-}"
+
 trap finish EXIT
 trap 'exit 130' INT TERM
-
-[[ -n ${OPSSHELL:-} ]] || fail "OPSSHELL is not set: point it at the opsshell binary (the Makefile does; lab/opsshell-shim.sh stands in for trying)"
-OPSSHELL=$(command -v "$OPSSHELL" || true)
-[[ -n $OPSSHELL && -x $OPSSHELL ]] || fail "OPSSHELL is not an executable: ${OPSSHELL:-}"
 
 t0=$SECONDS
 # A fresh lab each time: an earlier, unfinished rehearsal may have left the

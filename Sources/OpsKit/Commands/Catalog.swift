@@ -53,6 +53,21 @@ public struct Catalog: Sendable {
         return risk
     }
 
+    /// What every plugin wants confirmed before `words` run on `targets`,
+    /// looking inside a carried command (`knife ssh … 'CMD'`) too.
+    public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] {
+        var lines = [words]
+        if let (plugin, invocation) = tool(in: words), let index = plugin.embeddedCommandIndex(in: invocation.arguments),
+           invocation.arguments.indices.contains(index), let inner = try? Words(parsing: invocation.arguments[index]) {
+            lines.append(inner.words.map(\.symbolicText))
+        }
+        var found: [Confirmation] = []
+        for line in lines {
+            for plugin in plugins { found += await plugin.guards(for: line, on: targets, in: context) }
+        }
+        return found
+    }
+
     /// Every word that can start a command: built-ins and tool names.
     public var commandWords: [String] {
         (Array(commandsByName.keys) + Array(pluginsByExecutable.keys)).sorted()

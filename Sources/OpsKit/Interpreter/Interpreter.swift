@@ -101,7 +101,8 @@ public final class Interpreter {
         let variables = context.session.variables
         let values = try words.words.map { word throws(LanguageError) in try word.value(in: variables) }
         context.words = words
-        if let command = context.catalog.command(named: values[0]) {
+        // `echo x | cat`, `for …; do …; done`: a shell line, for sh whole.
+        if !words.hasShellSyntax, let command = context.catalog.command(named: values[0]) {
             // `line` is the logged form (a secret's value already left out).
             if logged { begin([(context.session.target, line)], line: line) }
             if let command = command as? any SessionCommand {
@@ -112,7 +113,7 @@ public final class Interpreter {
             context = scratch
             return outcome
         }
-        if let (user, login) = TargetSwitch.parse(values) {
+        if !words.hasShellSyntax, let (user, login) = TargetSwitch.parse(values) {
             if logged { begin([(context.session.target, line)], line: line) }
             // `sudo su - gitlab-psql`: later commands run as that user, on the same host.
             context.session.push(Target(host: context.session.target.host, user: user, isLogin: login))
@@ -120,9 +121,10 @@ public final class Interpreter {
         }
         let shellText = try words.source.shellText(in: variables)
         let risk = context.catalog.risk(of: values)
-        if let (plugin, invocation) = context.catalog.tool(in: values) {
+        if !words.hasShellSyntax, let (plugin, invocation) = context.catalog.tool(in: values) {
             let call = ToolCall(invocation: invocation, words: words, shellText: shellText)
-            let plan = try await plugin.plan(call, risk: risk, in: context)
+            var plan = try await plugin.plan(call, risk: risk, in: context)
+            plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
             if let stopped = context.check(plan) { return stopped }
             begin(plan.steps, line: line)
             var scratch = context
@@ -130,7 +132,8 @@ public final class Interpreter {
             context = scratch
             return outcome
         }
-        let plan = RunPlan.here(shellText, risk: risk, in: context.session)
+        var plan = RunPlan.here(shellText, risk: risk, in: context.session)
+        plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
         if let stopped = context.check(plan) { return stopped }
         begin(plan.steps, line: line)
         let outcome = try await context.runShell(shellText)

@@ -4,8 +4,14 @@
 public struct Script {
     /// Where the lines come from, for messages (`deploy.ops`, `-c`, `stdin`).
     public let name: String
+    /// Whether each line is shown (on stderr) before it runs, as replay does,
+    /// so a script's log says what ran.
+    public var showsLines: Bool
 
-    public init(name: String) { self.name = name }
+    public init(name: String, showsLines: Bool = false) {
+        self.name = name
+        self.showsLines = showsLines
+    }
 
     /// Runs `lines`; returns the first failing command's status, or success.
     /// Stopping at the first failure is deliberate: in a runbook the next
@@ -25,6 +31,9 @@ public struct Script {
     }
 
     private func execute(_ line: String, at number: Int, in interpreter: Interpreter) async -> Outcome {
+        if showsLines, let words = try? Words(parsing: line), !words.isEmpty {
+            interpreter.context.console.write("▶ \(name):\(number): \(Interpreter.recordedForm(of: line, words))\n", style: .bold, to: .error)
+        }
         let outcome = await interpreter.run(line)
         if !outcome.status.isSuccess {
             interpreter.context.console.error("\(name):\(number): stopped: \(outcome.status) from `\(line)`")

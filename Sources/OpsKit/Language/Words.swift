@@ -13,6 +13,10 @@ public struct Words: Sendable, Hashable {
     public let source: Word
     /// The text after an unquoted `#`, if any.
     public let comment: String?
+    /// Whether the line holds unquoted shell syntax (`|`, `;`, `&`, `<`, `>`,
+    /// parentheses, backquotes): then it is one shell command line, for
+    /// `sh` to run whole, whatever its first word.
+    public let hasShellSyntax: Bool
 
     /// Whether the line holds no command (blank, or only a comment).
     public var isEmpty: Bool { words.isEmpty }
@@ -26,12 +30,14 @@ public struct Words: Sendable, Hashable {
         words = scanner.words
         source = scanner.source
         comment = scanner.comment
+        hasShellSyntax = scanner.hasShellSyntax
     }
 
-    public init(words: [Word], source: Word, comment: String? = nil) {
+    public init(words: [Word], source: Word, comment: String? = nil, hasShellSyntax: Bool = false) {
         self.words = words
         self.source = source
         self.comment = comment
+        self.hasShellSyntax = hasShellSyntax
     }
 }
 
@@ -42,6 +48,7 @@ private struct Scanner {
     var words: [Word] = []
     var source = Word(pieces: [], column: 1)
     var comment: String?
+    var hasShellSyntax = false
     /// The word being built; nil between words.
     var current: Word?
 
@@ -77,12 +84,20 @@ private struct Scanner {
                 }
                 startWord()
                 current!.append(next)
-                source.append("\\")
+                // `\$` is a dollar for the shell that runs the line: it gets a
+                // bare `$` (and expands it). Any other escape stays as typed.
+                if next != "$" { source.append("\\") }
                 source.append(next)
                 index += 2
             case "$":
                 startWord()
                 dollar(quotedBy: nil)
+            case "|", ";", "&", "<", ">", "(", ")", "`":
+                hasShellSyntax = true
+                startWord()
+                current!.append(scalar)
+                source.append(scalar)
+                index += 1
             default:
                 startWord()
                 current!.append(scalar)
@@ -122,9 +137,10 @@ private struct Scanner {
             case "\\" where index + 1 < scalars.count:
                 let next = scalars[index + 1]
                 if next == "$" {
-                    // `\$`: a `$` that is not ours, in either kind of quotes.
+                    // `\$`: a `$` that is not ours but the shell's, in either
+                    // kind of quotes; the shell gets it bare.
                     current!.append("$")
-                    source.append(quote == "'" ? "$" : "\\$")
+                    source.append("$")
                     index += 2
                 } else if quote == "\"", ["\\", "\"", "`", "\n"].contains(next) {
                     current!.append(next)

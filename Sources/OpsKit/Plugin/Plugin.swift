@@ -35,6 +35,10 @@ public protocol Plugin: Sendable {
     /// The records in what this command line printed; nil when the output
     /// is not what the plugin knows (it is then shown as it is).
     func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable?
+    /// Confirmations this plugin wants before a command line runs on
+    /// `targets`, whichever tool the line runs (Patroni's guards
+    /// `systemctl stop patroni` on the leader).
+    func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation]
     /// Runs the planned command line.
     func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome
 }
@@ -80,6 +84,8 @@ extension Plugin {
     public func embeddedCommandIndex(in arguments: [String]) -> Int? { nil }
 
     public func readsOutput(of invocation: ToolInvocation) -> Bool { false }
+
+    public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] { [] }
 
     public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? { nil }
 

@@ -7,6 +7,9 @@ public struct RunPlan: Sendable {
     /// What the operator types to confirm a destructive command: the query
     /// (`roles:dr-base-db-patroni`) or the host's name.
     public var confirmationWord: String
+    /// Confirmations a plugin asks for whatever the risk (stopping Patroni
+    /// on the leader).
+    public var confirmations: [Confirmation] = []
 
     public init(steps: [(target: Target, command: String)], risk: Risk, confirmationWord: String) {
         self.steps = steps
@@ -20,6 +23,18 @@ public struct RunPlan: Sendable {
     }
 }
 
+/// A question a plugin wants answered before a command runs: why, and the
+/// word to type.
+public struct Confirmation: Sendable, Equatable {
+    public var reason: String
+    public var word: String
+
+    public init(reason: String, word: String) {
+        self.reason = reason
+        self.word = word
+    }
+}
+
 extension Context {
     /// Dry-run and destructive-command confirmation, before anything runs:
     /// nil when the plan may run, else the outcome to report instead.
@@ -29,6 +44,9 @@ extension Context {
                 console.line("dry-run: on \(target) (\(plan.risk)): \(mask(command, session.variables.secretValues))", style: .dim)
             }
             return .success
+        }
+        for confirmation in plan.confirmations {
+            if let refused = confirm(confirmation) { return refused }
         }
         guard plan.risk == .destroysData else { return nil }
         var text = "This destroys data.\n"
@@ -54,6 +72,28 @@ extension Context {
             return Outcome(status: .exited(1))
         }
         try? recorder?.note("confirmed: typed \"\(word)\"")
+        return nil
+    }
+}
+
+extension Context {
+    /// Asks one plugin confirmation; nil when given.
+    func confirm(_ confirmation: Confirmation) -> Outcome? {
+        console.write(confirmation.reason + "\n", style: .warning, to: .error)
+        if session.assumeYes {
+            console.notice("confirmation skipped: --yes")
+            try? recorder?.note("confirmation skipped: --yes (\(confirmation.word))")
+            return nil
+        }
+        guard let answer = console.ask("Type \(confirmation.word) to go on: ") else {
+            console.error("refused: there is no terminal to confirm it; run it interactively, or pass --yes in a script")
+            return Outcome(status: .exited(1))
+        }
+        guard answer.trimmingTrailingBlanks() == confirmation.word else {
+            console.error("not confirmed ('\(answer)' is not '\(confirmation.word)'); nothing was run")
+            return Outcome(status: .exited(1))
+        }
+        try? recorder?.note("confirmed: typed \"\(confirmation.word)\"")
         return nil
     }
 }

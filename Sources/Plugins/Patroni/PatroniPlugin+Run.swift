@@ -12,8 +12,27 @@ extension PatroniPlugin {
             let arguments = call.invocation.arguments
             return try await wait(call, Array(arguments[(arguments.firstIndex(of: "wait")! + 1)...]), in: context)
         default:
+            if isPlainList(call), let api = Self.restAPI(for: context) {
+                do {
+                    let members = try await PatroniAPI.cluster(at: api)
+                    context.console.write(call.invocation.arguments.contains("json") ? PatroniTable.json(members) : PatroniTable.pretty(members),
+                                          style: .plain, to: .output)
+                    return .success
+                } catch {
+                    context.console.notice("\(error); asking patronictl instead")
+                }
+            }
             return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
         }
+    }
+
+    /// `list`, or `list -f json`/`--format json`: what the REST API can answer.
+    func isPlainList(_ call: ToolCall) -> Bool {
+        let (path, positionals) = grammar.resolve(call.invocation.arguments)
+        let format = call.invocation.arguments.firstIndex { $0 == "-f" || $0 == "--format" }.map { call.invocation.arguments[safe: $0 + 1] }
+        return path.map(\.name) == ["list"] && positionals.allSatisfy { $0 == "json" || $0 == "pretty" }
+            && (format == nil || format == "json" || format == "pretty")
+            && !call.invocation.arguments.contains { ["-e", "--extended", "-t", "--timestamp", "-W", "-w", "--watch", "--group"].contains($0) }
     }
 
     /// The subcommand when it is one of ours rather than patronictl's.
@@ -21,4 +40,8 @@ extension PatroniPlugin {
         let name = grammar.resolve(call.invocation.arguments).path.first?.name
         return name == "wait" ? name : nil
     }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -79,13 +79,21 @@ extension PatroniPlugin {
         return ShellQuoting.join(call.invocation.wrappers + [call.invocation.executable] + globals + ["list", "-f", "json"])
     }
 
-    /// The members as they are now, read with the real patronictl on the target.
+    /// The members as they are now: from Patroni's REST API when the
+    /// target host has `patroni_api` in the inventory, else with the real
+    /// patronictl on the target.
     func members(_ call: ToolCall, in context: Context) async throws -> [PatroniMember] {
+        if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
         let result = try await context.executor.capture(listCommand(call), on: context.session.target, limit: 16 << 20)
         guard result.status.isSuccess else {
             throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.split(separator: "\n").last ?? "")", usage: "patronictl [-c FILE] list")
         }
         return try PatroniList.parse(result.standardOutput)
+    }
+
+    /// The REST API of the current target host, if the inventory knows it.
+    static func restAPI(for context: Context) -> String? {
+        context.session.target.host.flatMap { context.inventory.host(named: $0)?.attributes["patroni_api"] }
     }
 
     func wait(_ call: ToolCall, _ arguments: [String], in context: Context) async throws -> Outcome {

@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OpsKit
+
+/// Patroni's REST API: `GET /cluster` answers in milliseconds what
+/// `patronictl list` needs a Python start and a DCS round trip for.
+///
+/// The members come from `patroni/utils.py` `cluster_as_json`: `name`,
+/// `role` (`leader`, `standby_leader`, `sync_standby`, `quorum_standby`,
+/// `replica`), `state`, `host`, `port`, `timeline`, and for non-leaders
+/// `lag`/`receive_lag`/`replay_lag` in bytes or `unknown`.
+public enum PatroniAPI {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The cluster as the member at `address` (`10.0.0.1:8008`, or a URL)
+    /// sees it.
+    public static func cluster(at address: String, timeout: Duration = .seconds(3)) async throws -> [PatroniMember] {
+        let base = address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
+        let request = HTTPClientRequest(url: base + "/cluster")
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
+        } catch {
+            throw Failure(description: "Patroni's REST API at \(base) did not answer: \(error)")
+        }
+        let body = try await response.body.collect(upTo: 8 << 20)
+        guard response.status == .ok else {
+            throw Failure(description: "GET \(base)/cluster answered \(response.status.code)")
+        }
+        return try parse(String(decoding: body.readableBytesView, as: UTF8.self))
+    }
+
+    /// Reads a `GET /cluster` document.
+    public static func parse(_ json: String) throws -> [PatroniMember] {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let members = document["members"] as? [[String: Any]] else {
+            throw Failure(description: "GET /cluster did not answer with a members list: \(json.prefix(200))")
+        }
+        return try members.map { member in
+            guard let name = member["name"] as? String, let roleText = member["role"] as? String,
+                  let role = PatroniMember.Role(cell: roleText) else {
+                throw Failure(description: "a member without a name or a known role: \(member)")
+            }
+            func megabytes(_ key: String) -> Int? {
+                (member[key] as? Int).map { Int((Double($0) / 1_048_576).rounded()) }
+            }
+            let host = (member["host"] as? String).map { host in (member["port"] as? Int).map { "\(host):\($0)" } ?? host } ?? ""
+            return PatroniMember(name: name, host: host, role: role, state: member["state"] as? String ?? "",
+                                 timeline: member["timeline"] as? Int, lagMB: megabytes("receive_lag") ?? megabytes("lag"),
+                                 replayLagMB: megabytes("replay_lag"))
+        }
+    }
+}
