@@ -93,6 +93,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LabTests",
+            dependencies: ["Plugins", "OpsKit", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "OpsShellTests",
             dependencies: ["TestSupport"],
             swiftSettings: strict

@@ -101,7 +101,7 @@ extension OpsShellCommand {
         @MainActor
         mutating func run() async throws {
             if !lines.isEmpty || isatty(STDIN_FILENO) == 0 {
-                let source: any Sequence<String> = lines.isEmpty ? StandardInputLines() : lines.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                let source: any Sequence<String> = lines.isEmpty ? StandardInputLines() : lines.flatMap(\.textLines)
                 try await runScript(source, name: lines.isEmpty ? "stdin" : "-c", options: options)
                 return
             }
@@ -140,7 +140,7 @@ extension OpsShellCommand {
             guard let text = readText(file) else {
                 throw ValidationError("cannot read \(file): \(String(cString: strerror(errno)))")
             }
-            try await runScript(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), name: file, options: options, showsLines: true)
+            try await runScript(text.textLines, name: file, options: options, showsLines: true)
         }
     }
 }

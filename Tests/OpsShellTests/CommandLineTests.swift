@@ -44,6 +44,16 @@ struct CommandLineTests {
         #expect(result.output == "x=1\n")
     }
 
+    @Test("a script written with Windows line ends runs line by line")
+    func crlfScript() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let file = directory.write("crlf.ops", "set x 1\r\necho x=$x\r\necho two\r\n")
+        let result = try await ShellBinary.run(["run", file])
+        #expect(result.status == 0)
+        #expect(result.output == "x=1\ntwo\n")
+    }
+
     @Test("an unset variable is an error naming it; nothing runs", arguments: [["-c", "echo start; echo $nope"]])
     func unsetVariable(arguments: [String]) async throws {
         let result = try await ShellBinary.run(arguments)

@@ -17,6 +17,18 @@ struct PatroniListTests {
         #expect(members[0].host == "10.251.9.101")
     }
 
+    @Test("Patroni 4.1.5's table (Receive LSN | Lag | Replay LSN | Lag) and its JSON, captured in the lab", arguments: [
+        "patronictl/list-pretty-4.1.5.txt", "patronictl/list-json-4.1.5.txt",
+    ])
+    func version415(file: String) throws {
+        let members = try PatroniList.parse(fixture(file))
+        #expect(members.map(\.role) == [.standbyLeader, .replica, .replica])
+        #expect(members.map(\.state) == ["in archive recovery", "streaming", "streaming"])
+        #expect(members[0].lagMB == nil && members[1].lagMB == 0 && members[2].replayLagMB == 0)
+        #expect(members[1].host == "127.0.0.1:25434" && members[0].timeline == 1)
+        if file.contains("pretty") { #expect(members.allSatisfy { $0.cluster == "pg-ha-cluster" }) }
+    }
+
     static let broken: [(String, String)] = [
         ("", "no table header"),
         ("Error: Provided config file /etc/patroni.yml not existing or no read rights", "no table header"),
@@ -49,6 +61,15 @@ struct WalEBackupListTests {
         // 2019-06-15 04:27:42.235 UTC
         #expect(abs(first.lastModified.timeIntervalSince1970 - 1_560_572_862.235) < 0.001)
         #expect(abs(first.age(at: Date(timeIntervalSince1970: 1_560_572_862.235 + 3600)) - 3600) < 0.001)
+    }
+
+    @Test("reads WAL-E 1.1.1's file-backend listing with its Excel line ends (\\r\\n), captured in the lab")
+    func fileBackendCRLF() throws {
+        let text = fixture("wal-e/backup-list-file-1.1.1.txt")
+        #expect(text.contains("\r\n"), "the fixture keeps the tool's real line ends")
+        let backups = try WalEBackupList.parse(text)
+        #expect(backups.count == 1)
+        #expect(backups.first?.startSegment == "000000010000000000000004")
     }
 
     @Test("sorts by start segment, not by time", arguments: [

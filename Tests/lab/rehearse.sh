@@ -57,13 +57,32 @@ ssh_config=$(tail -n 1 "$up_log" | sed -n 's/^ssh_config: //p')
 [[ -f $inventory && -f $ssh_config ]] || fail "lab-up's last two lines are not 'inventory: PATH' and 'ssh_config: PATH'"
 t_up=$((SECONDS - t0))
 
-echo "--- rehearsal: $OPSSHELL run --yes --inventory $inventory Tests/lab/rehearsal.ops"
+# The rehearsal is recorded, so that it can be replayed below (the record
+# issue: record the reset once, replay it, the cluster re-forms again).
+recording=lab/run/rehearsal.recording.ops
+echo "--- rehearsal: $OPSSHELL run --yes --inventory $inventory --record $recording Tests/lab/rehearsal.ops"
 t1=$SECONDS
-timeout --kill-after=10 1800 "$OPSSHELL" run --yes --inventory "$inventory" Tests/lab/rehearsal.ops </dev/null \
+timeout --kill-after=10 1800 "$OPSSHELL" run --yes --inventory "$inventory" --record "$recording" Tests/lab/rehearsal.ops </dev/null \
     || fail "opsshell run Tests/lab/rehearsal.ops failed (exit $?)"
 t_run=$((SECONDS - t1))
 
 echo "--- independent checks"
 Tests/lab/check.sh cluster 120 || fail "the cluster did not re-form"
 Tests/lab/check.sh markers 120 || fail "the rows written on production are not on every node"
-echo "timings: lab-up ${t_up}s, runbook steps 1-9 through opsshell ${t_run}s, total $((SECONDS - t0))s (before lab-down)"
+
+# The plugins against the real tools, while the cluster is up.
+echo "--- plugin tests against the lab (swift test --filter LabTests)"
+OPSSHELL_LAB_INVENTORY=$inventory swift test --filter LabTests </dev/null 2>&1 | tail -n 25
+[[ ${PIPESTATUS[0]} -eq 0 ]] || fail "the plugin tests against the lab failed"
+
+# Replay the recording: the whole reset again (stop, wipe, restore, start),
+# as an operator would replay a rehearsal on the real cluster.
+echo "--- replay: $OPSSHELL replay --yes --inventory $inventory $recording"
+t2=$SECONDS
+grep -q '^knife ssh roles:dr-base-db-patroni .sudo rm -rf' "$recording" || fail "the recording lacks the runbook's commands"
+timeout --kill-after=10 1800 "$OPSSHELL" replay --yes --inventory "$inventory" "$recording" </dev/null \
+    || fail "opsshell replay $recording failed (exit $?)"
+t_replay=$((SECONDS - t2))
+Tests/lab/check.sh cluster 120 || fail "the cluster did not re-form after the replay"
+Tests/lab/check.sh markers 120 || fail "after the replay, the rows written on production are not on every node"
+echo "timings: lab-up ${t_up}s, runbook steps 1-9 through opsshell ${t_run}s, replay ${t_replay}s, total $((SECONDS - t0))s (before lab-down)"

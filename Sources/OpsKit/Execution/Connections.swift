@@ -40,7 +40,7 @@ actor Connections {
                             extraOptions: ["-o", "ControlMaster=yes", "-N", "-f"])
         let status = spawnAndWait(argv, log: log)
         guard status != 0 else { return nil }
-        let message = readText(log)?.split(separator: "\n").last.map(String.init) ?? "ssh exited with \(status)"
+        let message = readText(log)?.lastLine ?? ""
         return message.isEmpty ? "ssh exited with \(status)" : message
     }
 

@@ -161,8 +161,8 @@ extension Inventory {
 /// Finds the line of a key in TOML source, for error messages (TOMLKit
 /// reports positions for syntax errors only).
 struct SourceLines {
-    let lines: [Substring]
-    init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false) }
+    let lines: [String]
+    init(_ text: String) { lines = text.textLines }
 
     func hostHeader(_ name: String) -> Int? {
         lines.firstIndex { line in
@@ -188,7 +188,7 @@ struct SourceLines {
     }
 }
 
-extension Substring {
+extension String {
     func trimmingLeadingBlanksSubstring() -> Substring { drop { $0 == " " || $0 == "\t" } }
 }
 

@@ -27,7 +27,7 @@ public struct Replay {
         }
         var start = options.from ?? 1
         if options.resume {
-            guard let saved = readText(progressPath).flatMap({ Int($0.split(separator: " ").last?.split(separator: "\n").first ?? "") }) else {
+            guard let saved = readText(progressPath).flatMap({ Int($0.lastLine.split(separator: " ").last ?? "") }) else {
                 console.error("replay: no progress to resume in \(progressPath)")
                 return Outcome(status: .exited(1))
             }

@@ -32,7 +32,7 @@ public struct ScriptFile: Sendable {
         self.path = path
         var entries: [Entry] = []
         var assembler = LineAssembler()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+        for line in text.textLines {
             if !assembler.isContinuing, line.hasPrefix("#") {
                 if let result = ResultLine.parse(line), !entries.isEmpty { entries[entries.count - 1].recordedResult = result }
                 if line.hasPrefix(Recorder.unfinishedMarker), !entries.isEmpty { entries[entries.count - 1].unfinished = true }

@@ -22,7 +22,7 @@ enum ChefSearch {
         let result = try await executor.capture(command, on: .local, limit: 16 << 20)
         // knife exits 1 when nothing matched, with a valid empty document.
         guard result.status.isSuccess || result.status == .exited(1) else {
-            throw SearchError("knife search failed (\(result.status)): \(result.standardError.split(separator: "\n").last ?? "")")
+            throw SearchError("knife search failed (\(result.status)): \(result.standardError.lastLine)")
         }
         return try parse(result.standardOutput)
     }

@@ -90,8 +90,8 @@ extension KnifePlugin {
             if let table = plugin.table(for: invocation, output: output) {
                 tables.append((outcome.host, table))
             } else {
-                for line in output.standardOutput.split(separator: "\n") { console.line(outcome.host.padded(to: width) + " " + line) }
-                for line in output.standardError.split(separator: "\n") { console.write(outcome.host.padded(to: width) + " " + line + "\n", style: .plain, to: .error) }
+                for line in output.standardOutput.textLines where !line.isEmpty { console.line(outcome.host.padded(to: width) + " " + line) }
+                for line in output.standardError.textLines where !line.isEmpty { console.write(outcome.host.padded(to: width) + " " + line + "\n", style: .plain, to: .error) }
             }
         }
         if let merged = RecordTable.merged(tables) { console.write(merged.rendered(), style: .plain, to: .output) }

@@ -27,7 +27,7 @@ public enum PatroniList {
     // MARK: - Pretty table
 
     static func parseTable(_ text: String) throws(ParseError) -> [PatroniMember] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.textLines
         var cluster: String?
         if let title = lines.first(where: { $0.hasPrefix("+ Cluster: ") }) {
             // "+ Cluster: pg-ha-cluster (7438…) ---+…" or "+ Cluster: pg-ha-cluster -+…"

@@ -86,7 +86,7 @@ extension PatroniPlugin {
         if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
         let result = try await context.executor.capture(listCommand(call), on: context.session.target, limit: 16 << 20)
         guard result.status.isSuccess else {
-            throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.split(separator: "\n").last ?? "")", usage: "patronictl [-c FILE] list")
+            throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.lastLine)", usage: "patronictl [-c FILE] list")
         }
         return try PatroniList.parse(result.standardOutput)
     }
@@ -123,7 +123,7 @@ extension PatroniPlugin {
                 }
                 status = "\(missing) — \(states)"
             } catch {
-                status = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+                status = "\(error)".textLines.first ?? "\(error)"
             }
             last = status
             context.console.write("\r\u{1B}[K\(Self.clockText(elapsed)) waiting: \(status)", style: .dim, to: .error)

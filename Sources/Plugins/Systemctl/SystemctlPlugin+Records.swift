@@ -11,7 +11,7 @@ extension SystemctlPlugin {
     public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? {
         let (path, units) = grammar.resolve(invocation.arguments)
         guard let verb = path.first?.name else { return nil }
-        let lines = output.standardOutput.split(separator: "\n").map { String($0).trimmingTrailingBlanks() }
+        let lines = output.standardOutput.textLines.map { $0.trimmingTrailingBlanks() }.filter { !$0.isEmpty }
         switch verb {
         case "is-active", "is-enabled", "is-failed":
             guard !units.isEmpty else { return nil }

@@ -33,7 +33,7 @@ public enum WalEBackupList {
 
     /// The backups, sorted by start segment (oldest first).
     public static func parse(_ text: String) throws(ParseError) -> [WalEBackup] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        var lines = text.textLines
         while lines.last == "" { lines.removeLast() }
         guard let first = lines.first else { throw ParseError(reason: "no output at all (is WAL-E configured?)", line: nil) }
         let columns = first.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -53,7 +53,7 @@ extension WalEPlugin {
         }
         let listing = try await context.executor.capture(plan.steps[0].command, on: context.session.target, limit: 64 << 20)
         guard listing.status.isSuccess else {
-            context.console.error("wal-e backup-list failed (\(listing.status)): \(listing.standardError.split(separator: "\n").last ?? "")")
+            context.console.error("wal-e backup-list failed (\(listing.status)): \(listing.standardError.lastLine)")
             return Outcome(status: listing.status)
         }
         let backups = try WalEBackupList.parse(listing.standardOutput)

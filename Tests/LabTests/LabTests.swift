@@ -1,0 +1,110 @@
+import OpsKit
+import Plugins
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The lab's inventory, when `make lab-test` runs these with the cluster up.
+let labInventory = getenv("OPSSHELL_LAB_INVENTORY").map { String(cString: $0) }
+let node1 = "patroni-01-db-dr.c.gitlab-dr.internal"
+let node2 = "patroni-02-db-dr.c.gitlab-dr.internal"
+
+/// The plugins against the real tools in the rehearsal lab (Patroni 4.1.5,
+/// WAL-E 1.1.1, the daemonless systemctl), after the rehearsal re-formed the
+/// cluster. Run by `make lab-test`; skipped elsewhere.
+@Suite("Plugins against the lab", .serialized, .enabled(if: labInventory != nil, "needs the lab: make lab-test"))
+@MainActor
+struct LabTests {
+    func shell(_ console: TestConsole, on host: String? = nil) async throws -> Interpreter {
+        let inventory = try Inventory.load(labInventory!)
+        let shell = Interpreter(context: Context(session: Session(variables: Variables(date: "2026-11-29")), console: console,
+                                                 executor: ProcessExecutor(inventory: inventory, ssh: .forSession()),
+                                                 catalog: Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all), inventory: inventory))
+        if let host { #expect(await shell.run("ssh \(host)").status == .success) }
+        return shell
+    }
+
+    @Test("real Patroni 4.1.5 output, pretty and JSON, reads as the three members")
+    func realListOutput() async throws {
+        let shell = try await shell(TestConsole())
+        defer { shell.closeConnections() }
+        let executor = shell.context.executor
+        for command in ["gitlab-patronictl list", "gitlab-patronictl list -f json"] {
+            let output = try await executor.capture(command, on: Target(host: node1), limit: 1 << 20)
+            #expect(output.status.isSuccess, "\(output.standardError)")
+            let members = try PatroniList.parse(output.standardOutput)
+            #expect(members.map(\.name) == [node1, node2, "patroni-03-db-dr.c.gitlab-dr.internal"], "\(output.standardOutput)")
+            #expect(members.filter { $0.role.leads }.count == 1)
+            let running = members.allSatisfy { $0.isRunning }
+            #expect(running)
+        }
+    }
+
+    @Test("patronictl list on a node answers from the REST API with the same members")
+    func nativeList() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console, on: node1)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("patronictl list").status == .success)
+        let native = try PatroniList.parse(console.output)
+        let real = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+        #expect(native.map(\.name) == real.map(\.name))
+        #expect(native.map(\.role) == real.map(\.role))
+    }
+
+    @Test("patronictl wait returns when the cluster is ready, and times out naming what is missing")
+    func wait() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console, on: node1)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("gitlab-patronictl wait --all-running --leader --max-lag 100MB --timeout 2m --every 2s").status == .success)
+        #expect(console.output.contains("cluster ready after"))
+        #expect(await shell.run("gitlab-patronictl wait --members 4 --timeout 2s --every 1s").status == .exited(1))
+        #expect(console.error.contains("timed out after 2s: 3 of 4 members"))
+    }
+
+    @Test("stopping Patroni on the leader needs the leader's name; on a replica it does not")
+    func leaderGuard() async throws {
+        let console = TestConsole(answers: ["yes"])
+        let shell = try await shell(console)
+        defer { shell.closeConnections() }
+        let leader = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+            .first { $0.role.leads }!.name
+        let replica = leader == node1 ? node2 : node1
+        let words = ["sudo", "systemctl", "stop", "patroni"]
+        #expect(await shell.context.catalog.guards(for: words, on: [Target(host: replica)], in: shell.context).isEmpty)
+        let guards = await shell.context.catalog.guards(for: words, on: [Target(host: leader)], in: shell.context)
+        #expect(guards.map(\.word) == [leader])
+        // Through knife ssh too, and the wrong answer runs nothing.
+        #expect(await shell.run("knife ssh roles:dr-base-db-patroni 'sudo systemctl restart patroni'").status == .exited(1))
+        #expect(console.error.contains("\(leader) is the cluster's standby leader"))
+        #expect(console.error.contains("not confirmed ('yes' is not '\(leader)')"))
+    }
+
+    @Test("wal-e check-latest passes on a fresh backup, fails on too strict a bound; the wale prefix works")
+    func checkLatest() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console, on: node1)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("set wale '/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e'").status == .success)
+        #expect(await shell.run("wal-e check-latest --max-age 24h").status == .success)
+        #expect(console.output.contains("ok: the newest backup base_"))
+        #expect(await shell.run("wal-e check-latest --max-age 1s").status == .exited(1))
+        #expect(console.output.contains("too old:"))
+    }
+
+    @Test("knife ssh merges each host's records into one table with a host column")
+    func mergedTables() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("knife ssh roles:dr-base-db-patroni '/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-list'").status == .success)
+        let lines = console.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("host") == true && lines.first?.contains("start segment") == true, "\(console.output)")
+        #expect(lines.filter { $0.contains("base_") }.count >= 3)
+        _ = await shell.run("knife ssh roles:dr-base-db-patroni 'sudo systemctl is-active patroni'")
+        #expect(console.output.contains("patroni-03-db-dr.c.gitlab-dr.internal  patroni"))
+    }
+}
