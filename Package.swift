@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "OpsBench",
+            dependencies: ["OpsKit", "Plugins"],
+            path: "Benchmarks/OpsBench",
+            swiftSettings: strict
+        ),
         .target(
             name: "TestSupport",
             dependencies: [
