@@ -35,6 +35,14 @@ struct RecognitionTests {
         ("knife ssh roles:dr-base-db-patroni 'sudo systemctl stop patroni'", "knife", .changesState),
     ]
 
+    @Test("every command of a list or pipeline counts toward the risk", arguments: [
+        ("patronictl list; rm -rf /x", Risk.destroysData), ("gitlab-patronictl list | grep Leader", .readOnly),
+        ("consul kv get x && consul kv delete -recurse x", .destroysData), ("sudo systemctl stop patroni; ls", .changesState),
+    ])
+    func listsAndPipelines(line: String, risk: Risk) throws {
+        #expect(catalog.risk(of: try Words(parsing: line).words.map(\.symbolicText)) == risk)
+    }
+
     @Test("finds the tool behind sudo, envdir, env, full paths and vendor names", arguments: lines)
     func recognises(line: String, tool: String, risk: Risk) throws {
         let found = try #require(try recognise(line))

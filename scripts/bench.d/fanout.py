@@ -7,10 +7,19 @@ import os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 binary = sys.argv[1]
 work = tempfile.mkdtemp(prefix="opsshell-bench-")
-user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
+os.chmod(work, 0o755)
+# Log in as an ordinary user: root's .bashrc on this image runs `pyenv init`
+# for every ssh command (~90 ms; Debian's bash reads .bashrc under sshd),
+# which would measure the image, not the shell. /etc/skel's .bashrc returns
+# at once when not interactive, as most users' do.
+user = "opsshell-bench"
+if os.geteuid() == 0 and subprocess.run(["id", user], capture_output=True).returncode != 0:
+    subprocess.run(["useradd", "-m", "-s", "/bin/bash", user], check=True)
+if os.geteuid() != 0:
+    user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
 os.makedirs("/run/sshd", exist_ok=True)
 subprocess.run(f"ssh-keygen -q -t ed25519 -N '' -f {work}/host_key && ssh-keygen -q -t ed25519 -N '' -f {work}/id "
-               f"&& cp {work}/id.pub {work}/authorized_keys", shell=True, check=True)
+               f"&& cp {work}/id.pub {work}/authorized_keys && chmod 644 {work}/authorized_keys", shell=True, check=True)
 with open(f"{work}/ssh_config", "w") as f:
     f.write("Host *\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n")
 

@@ -44,6 +44,10 @@ public struct Catalog: Sendable {
     /// the shell's for plain commands, and the risk of any command it
     /// carries (`knife ssh roles:x 'sudo rm -rf …'` destroys data).
     public func risk(of words: [String]) -> Risk {
+        // Every command of a list or pipeline counts: `patronictl list; rm -rf x`
+        // destroys data.
+        let commands = ShellRisk.split(words)
+        if commands.count > 1 { return commands.map(risk(of:)).max() ?? .readOnly }
         guard let (plugin, invocation) = tool(in: words) else { return ShellRisk.classify(words) }
         var risk = plugin.risk(of: invocation)
         if let index = plugin.embeddedCommandIndex(in: invocation.arguments), invocation.arguments.indices.contains(index),

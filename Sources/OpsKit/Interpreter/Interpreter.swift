@@ -123,24 +123,29 @@ public final class Interpreter {
         let risk = context.catalog.risk(of: values)
         if !words.hasShellSyntax, let (plugin, invocation) = context.catalog.tool(in: values) {
             let call = ToolCall(invocation: invocation, words: words, shellText: shellText)
-            var plan = try await plugin.plan(call, risk: risk, in: context)
-            plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
-            if let stopped = context.check(plan) { return stopped }
-            begin(plan.steps, line: line)
+            let plan = try await plugin.plan(call, risk: risk, in: context)
+            if let stopped = await approve(plan, values, line: line) { return stopped }
             var scratch = context
             let outcome = try await plugin.run(call, plan: plan, in: &scratch)
             context = scratch
             return outcome
         }
-        var plan = RunPlan.here(shellText, risk: risk, in: context.session)
-        plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
-        if let stopped = context.check(plan) { return stopped }
-        begin(plan.steps, line: line)
+        if let stopped = await approve(.here(shellText, risk: risk, in: context.session), values, line: line) { return stopped }
         let outcome = try await context.runShell(shellText)
         if outcome.status == .exited(127), let suggestion = context.catalog.suggestions(for: values[0]).first {
             context.console.notice("did you mean `\(suggestion)`?")
         }
         return outcome
+    }
+
+    /// Adds every plugin's guards to the plan, then dry-run or confirmation;
+    /// when the plan may run, its audit start is written. Nil: go ahead.
+    private func approve(_ plan: RunPlan, _ values: [String], line: String) async -> Outcome? {
+        var plan = plan
+        plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
+        if let stopped = context.check(plan) { return stopped }
+        begin(plan.steps, line: line)
+        return nil
     }
 
     /// Closes the session's SSH master connections; call when the shell ends.
