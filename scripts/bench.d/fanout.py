@@ -15,6 +15,9 @@ os.chmod(work, 0o755)
 user = "opsshell-bench"
 if os.geteuid() == 0 and subprocess.run(["id", user], capture_output=True).returncode != 0:
     subprocess.run(["useradd", "-m", "-s", "/bin/bash", user], check=True)
+    # A new account is locked ("!"), and sshd without PAM refuses locked
+    # accounts; "*" is "no password" without the lock.
+    subprocess.run(["usermod", "-p", "*", user], check=True)
 if os.geteuid() != 0:
     user = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
 os.makedirs("/run/sshd", exist_ok=True)

@@ -1,3 +1,5 @@
+import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,24 +30,44 @@ actor Connections {
         // here: clients with ControlMaster=no then connect directly.
         if let existing = opened[host.name], await existing.value == nil { return nil }
         let ssh = self.ssh, sshConfig = self.sshConfig
-        let task = Task.detached { Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(host.name).log") }
+        let task = Task { await Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(host.name).log") }
         opened[host.name] = task
         let failure = await task.value
         if failure != nil { opened[host.name] = nil }
         return failure
     }
 
-    private static func startMaster(_ host: Host, ssh: SSHSettings, sshConfig: String?, log: String) -> String? {
+    /// Starts the master and waits for it to have authenticated (`-f`
+    /// forks then). Awaited, not blocking: a blocking wait would hold one of
+    /// the few threads of Swift's pool, and 30 hosts would open two at a time.
+    private static func startMaster(_ host: Host, ssh: SSHSettings, sshConfig: String?, log: String) async -> String? {
         let argv = ssh.argv(host: host, sshConfig: sshConfig, remoteCommand: nil,
                             extraOptions: ["-o", "ControlMaster=yes", "-N", "-f"])
-        let status = spawnAndWait(argv, log: log)
+        let descriptor = Glibc.open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return "cannot write \(log)" }
+        let status: Int32
+        do {
+            // The log file, not a pipe: the forked master keeps its stderr.
+            let result = try await Subprocess.run(
+                .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), input: .none,
+                output: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: false),
+                error: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: false))
+            switch result.terminationStatus {
+            case .exited(let code): status = Int32(code)
+            case .signaled(let signal): status = 128 + Int32(signal)
+            }
+        } catch {
+            close(descriptor)
+            return "cannot start ssh: \(error)"
+        }
+        close(descriptor)
         guard status != 0 else { return nil }
         let message = readText(log)?.lastLine ?? ""
         return message.isEmpty ? "ssh exited with \(status)" : message
     }
 
     /// Runs argv with stdin from /dev/null and stdout/stderr to `log`, and
-    /// waits; blocking, so it runs in a detached task.
+    /// waits, blocking: only for closing connections when the shell ends.
     static func spawnAndWait(_ argv: [String], log: String) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
