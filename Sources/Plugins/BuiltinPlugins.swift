@@ -4,6 +4,6 @@ import OpsKit
 /// here and one line in this list.
 public enum BuiltinPlugins {
     public static let all: [any Plugin] = [
-        ConsulPlugin(), KnifePlugin(), WalEPlugin(), WalGPlugin(), SystemctlPlugin(), PatroniPlugin(),
+        ConsulPlugin(), EtcdctlPlugin(), KnifePlugin(), WalEPlugin(), WalGPlugin(), SystemctlPlugin(), PatroniPlugin(),
     ]
 }

@@ -95,6 +95,18 @@ struct LabTests {
         #expect(console.output.contains("too old:"))
     }
 
+    @Test("backup-fetch over a replica's live data directory is refused unless its path is typed")
+    func backupFetchGuard() async throws {
+        let console = TestConsole(answers: ["no"])
+        let shell = try await shell(console, on: node2)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("sudo su - gitlab-psql").status == .success)
+        let line = "/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-fetch /var/opt/gitlab/postgresql/data LATEST"
+        #expect(await shell.run(line).status == .exited(1))
+        #expect(console.error.contains("backup-fetch: /var/opt/gitlab/postgresql/data on gitlab-psql@\(node2) is not empty"))
+        #expect(console.error.contains("not confirmed ('no' is not '/var/opt/gitlab/postgresql/data')"))
+    }
+
     @Test("knife ssh merges each host's records into one table with a host column")
     func mergedTables() async throws {
         let console = TestConsole()

@@ -1,4 +1,5 @@
 import OpsKit
+import Plugins
 import TestSupport
 import Testing
 #if canImport(Glibc)
@@ -111,6 +112,21 @@ struct InterpreterTests {
         #expect(await shell.run("for n in 1 2; do echo \\$n; done").status == .success)
         #expect(await shell.run("n=7; echo \\$n '|'").status == .success)
         #expect(console.output == "y\n1\n2\n7 |\n")
+    }
+
+    @Test("wal-e backup-fetch into a non-empty directory asks first; into an empty one it does not")
+    func backupFetchGuard() async {
+        defer { directory.remove() }
+        _ = system("mkdir -p \(directory.path)/full \(directory.path)/empty && touch \(directory.path)/full/postmaster.pid")
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console, plugins: BuiltinPlugins.all)
+        #expect(await shell.run("wal-e backup-fetch \(directory.path)/full LATEST").status == .exited(1))
+        #expect(console.error.contains("backup-fetch: \(directory.path)/full on local is not empty (postmaster.pid)"))
+        #expect(console.error.contains("refused"))
+        let second = TestConsole()
+        let other = makeInterpreter(console: second, plugins: BuiltinPlugins.all)
+        _ = await other.run("wal-e backup-fetch \(directory.path)/empty LATEST")
+        #expect(!second.error.contains("is not empty"))
     }
 
     @Test("exit at the first target ends the session")

@@ -15,15 +15,18 @@ struct RecordingProcessTests {
         let script = directory.path + "/killed.ops"
         let shell = try PseudoTerminal([ShellBinary.path, "--record", script, "-c", "echo before", "-c", "sleep 30", "-c", "echo after"],
                                        environment: ["XDG_STATE_HOME": directory.path, "NO_COLOR": "1"])
+        // Mid-command: the recording and the audit log both show it running.
+        let audit = directory.path + "/opsshell/audit.jsonl"
         let deadline = Monotonic.now + 10
-        while !readFile(script).contains("sleep 30\n# !! unfinished"), Monotonic.now < deadline { usleep(20_000) }
+        while !(readFile(script).contains("sleep 30\n# !! unfinished") && readFile(audit).contains("\"typed\":\"sleep 30\"")),
+              Monotonic.now < deadline { usleep(20_000) }
         kill(shell.pid, SIGKILL)
         let text = readFile(script)
         #expect(text.contains("echo before\n# => exit 0 in "))
         #expect(text.hasSuffix("\n") && text.split(separator: "\n").suffix(2).first == "sleep 30")
         #expect(text.split(separator: "\n").last?.hasPrefix("# !! unfinished: the shell ended while this command ran") == true)
-        let audit = readFile(directory.path + "/opsshell/audit.jsonl").split(separator: "\n")
-        #expect(audit.last?.contains("\"event\":\"start\"") == true && audit.last?.contains("\"typed\":\"sleep 30\"") == true)
+        let events = readFile(audit).split(separator: "\n")
+        #expect(events.last?.contains("\"event\":\"start\"") == true && events.last?.contains("\"typed\":\"sleep 30\"") == true)
         // The script still replays: the unfinished command is run again.
         let replay = try await ShellBinary.run(["replay", "--dry-run", script], environment: ["XDG_STATE_HOME": directory.path])
         #expect(replay.status == 0)

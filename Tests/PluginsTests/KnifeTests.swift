@@ -40,6 +40,7 @@ struct KnifeTests {
         ("knife ssh roles:x 'sudo systemctl stop patroni'", Risk.changesState),
         ("knife ssh roles:x 'sudo rm -rf /var/opt/gitlab/postgresql/data'", .destroysData),
         ("knife ssh roles:x 'consul kv delete -recurse service/pg-ha-cluster'", .destroysData),
+        ("knife ssh roles:x 'etcdctl del --prefix /service/pg-ha-cluster/'", .destroysData),
         ("knife ssh roles:x 'gitlab-patronictl list'", .changesState),  // knife ssh itself changes state
         ("knife node list", .readOnly),
     ])

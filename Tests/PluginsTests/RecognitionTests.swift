@@ -27,6 +27,8 @@ struct RecognitionTests {
         ("consul kv get -recurse service/pg-ha-cluster", "consul", .readOnly),
         ("consul kv delete -recurse service/pg-ha-cluster", "consul", .destroysData),
         ("consul kv put service/x 1", "consul", .changesState),
+        ("etcdctl del --prefix /service/pg-ha-cluster/", "etcdctl", .destroysData),
+        ("ETCDCTL_API=3 etcdctl --endpoints http://127.0.0.1:2379 get --prefix --keys-only /service/", "etcdctl", .readOnly),
         ("sudo systemctl stop patroni", "systemctl", .changesState),
         ("/bin/systemctl is-active patroni", "systemctl", .readOnly),
         ("env PATH=/x nice -n 5 systemctl status patroni", "systemctl", .readOnly),

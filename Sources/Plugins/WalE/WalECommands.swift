@@ -43,6 +43,9 @@ extension WalEPlugin {
         let arguments = call.invocation.arguments
         guard arguments.first == "check-latest" else {
             guard let (_, command) = plan.steps.first else { return .success }
+            if let directory = Self.fetchDirectory(call.invocation, grammar: grammar) {
+                return try await fetchWithProgress(command, directory: directory, in: context)
+            }
             return context.session.variables[Self.prefixVariable] != nil && call.invocation.wrappers.isEmpty
                 ? try await context.runShell(command)
                 : try await context.runTool(call.invocation, shellText: command, named: name)

@@ -1,0 +1,70 @@
+import Foundation
+import OpsKit
+
+extension WalEPlugin {
+    /// `backup-fetch DIR NAME|LATEST` over a non-empty DIR mixes two
+    /// clusters' files (WAL-E itself refuses only when `DIR/postmaster.pid`
+    /// exists): the operator types DIR to go on. Looked at on each target,
+    /// as the target's user, also inside `knife ssh`.
+    public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] {
+        guard let invocation = ToolInvocation.find(in: words, isTool: { executables.contains($0.split(separator: "/").last.map(String.init) ?? $0) }),
+              let directory = Self.fetchDirectory(invocation, grammar: grammar) else { return [] }
+        var found: [Confirmation] = []
+        for target in targets {
+            let look = "find \(ShellQuoting.quote(directory)) -mindepth 1 -maxdepth 1 2>/dev/null | head -n 4"
+            guard let listing = try? await context.executor.capture(look, on: target, limit: 4096) else { continue }
+            let entries = listing.standardOutput.textLines.filter { !$0.isEmpty }
+            guard !entries.isEmpty else { continue }
+            let names = entries.prefix(3).map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")
+            found.append(Confirmation(
+                reason: "backup-fetch: \(directory) on \(target) is not empty (\(names)\(entries.count > 3 ? ", …" : "")); "
+                    + "restoring over it mixes two clusters' files. Empty it first (the runbook's step 2), or",
+                word: directory))
+        }
+        return found
+    }
+
+    /// The DIR of a `backup-fetch DIR NAME` line.
+    static func fetchDirectory(_ invocation: ToolInvocation, grammar: ToolGrammar) -> String? {
+        let (path, positionals) = grammar.resolve(invocation.arguments)
+        guard path.first?.name == "backup-fetch", let directory = positionals.first else { return nil }
+        return directory
+    }
+
+    /// Runs backup-fetch with a live line of elapsed time and bytes restored
+    /// so far (`du -sb DIR` on the target every few seconds), then the size
+    /// and duration.
+    func fetchWithProgress(_ command: String, directory: String, in context: Context) async throws -> Outcome {
+        let console = context.console, executor = context.executor, target = context.session.target
+        let clock = ContinuousClock()
+        let started = clock.now
+        let size: @Sendable () async -> Int64? = {
+            let result = try? await executor.capture("du -sb \(ShellQuoting.quote(directory)) 2>/dev/null | cut -f1", on: target, limit: 256)
+            return result.flatMap { Int64($0.standardOutput.trimmingTrailingBlanks()) }
+        }
+        let progress = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(5))
+                if let bytes = await size() {
+                    console.write("\r\u{1B}[Krestoring into \(directory): \(Self.bytesText(bytes)) in \(PatroniPlugin.clockText(started.duration(to: clock.now)))",
+                                  style: .dim, to: .error)
+                }
+            }
+        }
+        let outcome = try await context.runShell(command)
+        progress.cancel()
+        let elapsed = started.duration(to: clock.now)
+        console.write("\r\u{1B}[K", style: .plain, to: .error)
+        if outcome.status.isSuccess, let bytes = await size() {
+            console.line("restored \(Self.bytesText(bytes)) into \(directory) in \(PatroniPlugin.clockText(elapsed))", style: .success)
+        }
+        return outcome
+    }
+
+    static func bytesText(_ bytes: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}
