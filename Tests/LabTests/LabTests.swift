@@ -107,6 +107,23 @@ struct LabTests {
         #expect(console.error.contains("not confirmed ('no' is not '/var/opt/gitlab/postgresql/data')"))
     }
 
+    @Test("cycle-replicas restarts Patroni on the replicas only, and the cluster comes back whole")
+    func cycleReplicas() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console, on: node1)
+        defer { shell.closeConnections() }
+        let before = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+        let leader = before.first { $0.role.leads }!.name
+        #expect(await shell.run("gitlab-patronictl cycle-replicas --cycles 1 --every 1s").status == .success)
+        let restarted = console.output.textLines.filter { $0.hasPrefix("cycle 1: restarting Patroni on replica ") }
+        #expect(restarted.count == 2, "\(console.output)")
+        #expect(!restarted.contains { $0.contains(leader) }, "the leader \(leader) must never be restarted")
+        #expect(console.output.contains("1 cycles done"))
+        #expect(await shell.run("gitlab-patronictl wait --all-running --leader --members 3 --timeout 3m --every 2s").status == .success)
+        let after = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+        #expect(after.first { $0.role.leads }?.name == leader)
+    }
+
     @Test("knife ssh merges each host's records into one table with a host column")
     func mergedTables() async throws {
         let console = TestConsole()

@@ -2,7 +2,11 @@ import OpsKit
 
 extension PatroniPlugin {
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
-        if ownSubcommand(call) == "wait" { return .here(listCommand(call), risk: .readOnly, in: context.session) }
+        switch ownSubcommand(call) {
+        case "wait": return .here(listCommand(call), risk: .readOnly, in: context.session)
+        case "cycle-replicas": return .here("sudo -n systemctl stop patroni && sudo -n systemctl start patroni  # on each replica", risk: .changesState, in: context.session)
+        default: break
+        }
         return .here(call.shellText, risk: risk, in: context.session)
     }
 
@@ -11,6 +15,9 @@ extension PatroniPlugin {
         case "wait":
             let arguments = call.invocation.arguments
             return try await wait(call, Array(arguments[(arguments.firstIndex(of: "wait")! + 1)...]), in: context)
+        case "cycle-replicas":
+            let arguments = call.invocation.arguments
+            return try await cycleReplicas(call, Array(arguments[(arguments.firstIndex(of: "cycle-replicas")! + 1)...]), in: context)
         default:
             if isPlainList(call), let api = Self.restAPI(for: context) {
                 do {
@@ -38,7 +45,7 @@ extension PatroniPlugin {
     /// The subcommand when it is one of ours rather than patronictl's.
     func ownSubcommand(_ call: ToolCall) -> String? {
         let name = grammar.resolve(call.invocation.arguments).path.first?.name
-        return name == "wait" ? name : nil
+        return name == "wait" || name == "cycle-replicas" ? name : nil
     }
 }
 

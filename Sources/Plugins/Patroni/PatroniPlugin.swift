@@ -55,6 +55,8 @@ public struct PatroniPlugin: Plugin {
             Subcommand("promote-cluster", "make a standby cluster a primary cluster", risk: .changesState, flags: [Flag("--force")]),
             Subcommand("reinit", "wipe a replica's data directory and rebuild it", risk: .destroysData, flags: [Flag("--wait"), Flag("--force")]),
             Subcommand("remove", "erase the cluster's state from the DCS", risk: .destroysData),
+            Subcommand("cycle-replicas", "(opsshell) restart Patroni on the replicas only, every so often, until lag is under a bound",
+                       risk: .changesState, flags: [Flag("--every", takesValue: true), Flag("--max-lag", takesValue: true), Flag("--cycles", takesValue: true)]),
             Subcommand("wait", "(opsshell) wait until members run, a leader exists, lag is under a bound", flags: [
                 Flag("--all-running"), Flag("--leader"), Flag("--max-lag", takesValue: true), Flag("--timeout", takesValue: true),
                 Flag("--every", takesValue: true), Flag("--members", takesValue: true),
