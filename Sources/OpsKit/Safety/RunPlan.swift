@@ -57,36 +57,23 @@ extension Context {
             for (target, command) in plan.steps { text += "    \(target): \(mask(command, session.variables.secretValues))\n" }
         }
         console.write(text, style: .warning, to: .error)
+        let prompt = "Type \(plan.steps.count == 1 ? "the target's name" : "the query") (\(plan.confirmationWord)) to run it: "
+        return confirm(Confirmation(reason: "", word: plan.confirmationWord), prompt: prompt)
+    }
+}
+
+extension Context {
+    /// Asks for a confirmation: the word typed, `--yes` in a script (noted
+    /// in the recording), or refused. Nil when given.
+    func confirm(_ confirmation: Confirmation, prompt: String? = nil) -> Outcome? {
+        if !confirmation.reason.isEmpty { console.write(confirmation.reason + "\n", style: .warning, to: .error) }
         if session.assumeYes {
             console.notice("confirmation skipped: --yes")
             try? recorder?.note("confirmation skipped: --yes")
             return nil
         }
-        let word = plan.confirmationWord
-        guard let answer = console.ask("Type \(plan.steps.count == 1 ? "the target's name" : "the query") (\(word)) to run it: ") else {
-            console.error("refused: this command destroys data and there is no terminal to confirm it; run it interactively, or pass --yes in a script")
-            return Outcome(status: .exited(1))
-        }
-        guard answer.trimmingTrailingBlanks() == word else {
-            console.error("not confirmed ('\(answer)' is not '\(word)'); nothing was run")
-            return Outcome(status: .exited(1))
-        }
-        try? recorder?.note("confirmed: typed \"\(word)\"")
-        return nil
-    }
-}
-
-extension Context {
-    /// Asks one plugin confirmation; nil when given.
-    func confirm(_ confirmation: Confirmation) -> Outcome? {
-        console.write(confirmation.reason + "\n", style: .warning, to: .error)
-        if session.assumeYes {
-            console.notice("confirmation skipped: --yes")
-            try? recorder?.note("confirmation skipped: --yes (\(confirmation.word))")
-            return nil
-        }
-        guard let answer = console.ask("Type \(confirmation.word) to go on: ") else {
-            console.error("refused: there is no terminal to confirm it; run it interactively, or pass --yes in a script")
+        guard let answer = console.ask(prompt ?? "Type \(confirmation.word) to go on: ") else {
+            console.error("refused: this needs a person to confirm it and there is no terminal; run it interactively, or pass --yes in a script")
             return Outcome(status: .exited(1))
         }
         guard answer.trimmingTrailingBlanks() == confirmation.word else {
