@@ -32,8 +32,10 @@ extension KnifePlugin {
         case ["ssh"]:
             let ssh = try KnifeSSH.parse(call.invocation.arguments)
             var fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            // The inner tool reads each host's output only when the command
+            // is that tool alone, not a pipeline around it.
             let inner = (try? Words(parsing: call.invocation.arguments[ssh.commandIndex]))
-                .flatMap { context.catalog.tool(in: $0.words.map(\.symbolicText)) }
+                .flatMap { $0.hasShellSyntax ? nil : context.catalog.tool(in: $0.words.map(\.symbolicText)) }
             fanOut.collectsOutput = inner.map { $0.plugin.readsOutput(of: $0.invocation) } ?? false
             let clock = ContinuousClock()
             let started = clock.now
