@@ -1,3 +1,4 @@
+import Foundation
 import OpsKit
 import Plugins
 import TestSupport
@@ -122,6 +123,33 @@ struct LabTests {
         #expect(await shell.run("gitlab-patronictl wait --all-running --leader --members 3 --timeout 3m --every 2s").status == .success)
         let after = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
         #expect(after.first { $0.role.leads }?.name == leader)
+    }
+
+    @Test("--json prints one JSON document of records, nothing else, on stdout")
+    func json() async throws {
+        func objects(_ text: String) throws -> [[String: Any]] {
+            try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]], "not a JSON array: \(text)")
+        }
+        let fanOut = TestConsole()
+        let everywhere = try await shell(fanOut)
+        defer { everywhere.closeConnections() }
+        // The daemonless systemctl's quirk: `is-active` prints unknown and
+        // exits 3 ("not active") while `status` says running.
+        let status = await everywhere.run("knife ssh --json roles:dr-base-db-patroni 'sudo systemctl is-active patroni'").status
+        #expect(status == .success || status == .exited(3))
+        let states = try objects(fanOut.output)
+        #expect(states.count == 3 && states.allSatisfy { $0["unit"] as? String == "patroni" && $0["host"] != nil })
+        #expect(states.allSatisfy { ["active", "unknown"].contains($0["state"] as? String ?? "") }, "\(states)")
+        let single = TestConsole()
+        let onNode = try await shell(single, on: node1)
+        defer { onNode.closeConnections() }
+        #expect(await onNode.run("patronictl list --json").status == .success)
+        #expect(try objects(single.output).map { $0["Member"] as? String } == [node1, node2, "patroni-03-db-dr.c.gitlab-dr.internal"])
+        let backups = TestConsole()
+        let walE = try await shell(backups, on: node1)
+        defer { walE.closeConnections() }
+        #expect(await walE.run("/usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-list --json").status == .success)
+        #expect(try objects(backups.output).first?["backup"] as? String != nil, "\(backups.output)")
     }
 
     @Test("knife ssh merges each host's records into one table with a host column")

@@ -17,14 +17,16 @@ struct PatroniListTests {
         #expect(members[0].host == "10.251.9.101")
     }
 
-    @Test("Patroni 4.1.5's table (Receive LSN | Lag | Replay LSN | Lag) and its JSON, captured in the lab", arguments: [
-        "patronictl/list-pretty-4.1.5.txt", "patronictl/list-json-4.1.5.txt",
+    @Test("Patroni 3.3.6 (Lag in MB) and 4.1.5 (Receive LSN | Lag | Replay LSN | Lag), tables and JSON, captured in the lab", arguments: [
+        ("patronictl/list-pretty-4.1.5.txt", true), ("patronictl/list-json-4.1.5.txt", true),
+        ("patronictl/list-pretty-3.3.6.txt", false), ("patronictl/list-json-3.3.6.txt", false),
     ])
-    func version415(file: String) throws {
+    func realVersions(file: String, hasReplayLag: Bool) throws {
         let members = try PatroniList.parse(fixture(file))
         #expect(members.map(\.role) == [.standbyLeader, .replica, .replica])
         #expect(members.map(\.state) == ["in archive recovery", "streaming", "streaming"])
-        #expect(members[0].lagMB == nil && members[1].lagMB == 0 && members[2].replayLagMB == 0)
+        #expect(members[0].lagMB == nil && members[1].lagMB == 0 && members[2].lagMB == 0)
+        #expect(members[2].replayLagMB == (hasReplayLag ? 0 : nil))
         #expect(members[1].host == "127.0.0.1:25434" && members[0].timeline == 1)
         if file.contains("pretty") { #expect(members.allSatisfy { $0.cluster == "pg-ha-cluster" }) }
     }
@@ -156,5 +158,18 @@ struct PatroniGuardTests {
         #expect(members[1].lagMB == 100 && members[1].replayLagMB == 200 && members[1].worstLagMB == 200)
         #expect(members[2].lagMB == nil && members[2].host == "")
         #expect(members[0].host == "10.0.0.1:5432")
+    }
+}
+
+@Suite("Records")
+struct RecordTableTests {
+    @Test("render aligned, encode as JSON objects, merge hosts with a host column")
+    func records() throws {
+        let table = RecordTable(columns: ["unit", "state"], rows: [["patroni", "active"], ["etcd", "inactive \"x\""]])
+        #expect(table.rendered() == "unit     state\npatroni  active\netcd     inactive \"x\"\n")
+        let decoded = try JSONSerialization.jsonObject(with: Data(table.json().utf8)) as? [[String: String]]
+        #expect(decoded == [["unit": "patroni", "state": "active"], ["unit": "etcd", "state": "inactive \"x\""]])
+        let merged = try #require(RecordTable.merged([("db-1", table), ("db-2", table)]))
+        #expect(merged.columns == ["host", "unit", "state"] && merged.rows.count == 4 && merged.rows[2] == ["db-2", "patroni", "active"])
     }
 }

@@ -91,14 +91,17 @@ extension Plugin {
 
     public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] { [] }
 
-    /// The line as typed, on the current target.
+    /// The line as typed, on the current target (without our `--json`).
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
-        .here(call.shellText, risk: risk, in: context.session)
+        .here(call.invocation.wantsJSON ? call.invocation.withoutJSON.shellText : call.shellText, risk: risk, in: context.session)
     }
 
     /// Runs the real tool on the current target, after checking that it is
-    /// installed there.
+    /// installed there; with `--json`, prints its records instead.
     public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
-        try await context.runTool(call.invocation, shellText: call.shellText, named: name)
+        if call.invocation.wantsJSON, readsOutput(of: call.invocation.withoutJSON), let (_, command) = plan.steps.first {
+            return try await context.runForJSON(command, invocation: call.invocation.withoutJSON, plugin: self)
+        }
+        return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
     }
 }

@@ -13,6 +13,12 @@ public struct ToolInvocation: Sendable {
     /// Every word, wrappers included: the command line to run.
     public var words: [String] { wrappers + [executable] + arguments }
 
+    public init(wrappers: [String], executable: String, arguments: [String]) {
+        self.wrappers = wrappers
+        self.executable = executable
+        self.arguments = arguments
+    }
+
     /// Finds the tool in `words`, skipping the wrappers runbooks put in front
     /// of it; nil when the words are not such a command line.
     public static func find(in words: [String], isTool: (String) -> Bool) -> ToolInvocation? {

@@ -41,7 +41,7 @@ extension KnifePlugin {
             let started = clock.now
             let outcomes = await fanOut.run(plan.steps)
             if let (plugin, invocation) = inner, fanOut.collectsOutput {
-                printRecords(outcomes, plugin: plugin, invocation: invocation, on: context.console)
+                printRecords(outcomes, plugin: plugin, invocation: invocation, json: ssh.json, on: context.console)
             }
             fanOut.summarize(outcomes, seconds: started.duration(to: clock.now).inSeconds)
             return Outcome(status: outcomes.overallStatus, hosts: outcomes)
@@ -84,7 +84,7 @@ extension KnifePlugin {
 
     /// One table for all hosts, with a host column; a host whose output the
     /// plugin cannot read is shown as it printed it.
-    private func printRecords(_ outcomes: [HostOutcome], plugin: any Plugin, invocation: ToolInvocation, on console: any Console) {
+    private func printRecords(_ outcomes: [HostOutcome], plugin: any Plugin, invocation: ToolInvocation, json: Bool, on console: any Console) {
         var tables: [(host: String, table: RecordTable)] = []
         let width = outcomes.map(\.host.count).max() ?? 0
         for outcome in outcomes {
@@ -92,11 +92,14 @@ extension KnifePlugin {
             if let table = plugin.table(for: invocation, output: output) {
                 tables.append((outcome.host, table))
             } else {
-                for line in output.standardOutput.textLines where !line.isEmpty { console.line(outcome.host.padded(to: width) + " " + line) }
+                // With --json, stdout holds the JSON document and nothing else.
+                for line in output.standardOutput.textLines where !line.isEmpty {
+                    console.write(outcome.host.padded(to: width) + " " + line + "\n", style: .plain, to: json ? .error : .output)
+                }
                 for line in output.standardError.textLines where !line.isEmpty { console.write(outcome.host.padded(to: width) + " " + line + "\n", style: .plain, to: .error) }
             }
         }
-        if let merged = RecordTable.merged(tables) { console.write(merged.rendered(), style: .plain, to: .output) }
+        if let merged = RecordTable.merged(tables) { console.write(json ? merged.json() + "\n" : merged.rendered(), style: .plain, to: .output) }
     }
 
     private func list(_ hosts: [Host], on console: any Console) {

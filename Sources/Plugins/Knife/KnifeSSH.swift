@@ -9,6 +9,8 @@ struct KnifeSSH {
     var timeout: Duration?
     /// `-m`: QUERY is a space-separated list of host names.
     var manualList = false
+    /// `--json` (ours): the inner tool's records from every host as one JSON document.
+    var json = false
 
     static let usage = "knife ssh [-C N] [--timeout DURATION] [-m] QUERY 'COMMAND'"
 
@@ -38,6 +40,8 @@ struct KnifeSSH {
                 index += 1
             case "-m", "--manual-list":
                 options.manualList = true
+            case "--json" where positional.isEmpty:
+                options.json = true
             case "-a", "--attribute", "-x", "--ssh-user", "-p", "--ssh-port", "-i", "--ssh-identity-file", "-G", "--ssh-gateway":
                 throw UsageError("\(argument) is not supported here: set address, user, port and identity_file per host in the inventory, or in ssh_config", usage: usage)
             case "-e", "--exit-on-error", "--no-host-key-verify":

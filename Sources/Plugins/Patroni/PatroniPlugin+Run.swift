@@ -7,7 +7,7 @@ extension PatroniPlugin {
         case "cycle-replicas": return .here("sudo -n systemctl stop patroni && sudo -n systemctl start patroni  # on each replica", risk: .changesState, in: context.session)
         default: break
         }
-        return .here(call.shellText, risk: risk, in: context.session)
+        return .here(call.invocation.wantsJSON ? call.invocation.withoutJSON.shellText : call.shellText, risk: risk, in: context.session)
     }
 
     public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
@@ -19,15 +19,20 @@ extension PatroniPlugin {
             let arguments = call.invocation.arguments
             return try await cycleReplicas(call, Array(arguments[(arguments.firstIndex(of: "cycle-replicas")! + 1)...]), in: context)
         default:
+            let wantsJSON = call.invocation.wantsJSON
             if isPlainList(call), let api = Self.restAPI(for: context) {
                 do {
                     let members = try await PatroniAPI.cluster(at: api)
-                    context.console.write(call.invocation.arguments.contains("json") ? PatroniTable.json(members) : PatroniTable.pretty(members),
-                                          style: .plain, to: .output)
+                    let text = wantsJSON ? Self.records(members).json() + "\n"
+                        : call.invocation.arguments.contains("json") ? PatroniTable.json(members) : PatroniTable.pretty(members)
+                    context.console.write(text, style: .plain, to: .output)
                     return .success
                 } catch {
                     context.console.notice("\(error); asking patronictl instead")
                 }
+            }
+            if wantsJSON, readsOutput(of: call.invocation.withoutJSON), let (_, command) = plan.steps.first {
+                return try await context.runForJSON(command, invocation: call.invocation.withoutJSON, plugin: self)
             }
             return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
         }
@@ -37,7 +42,7 @@ extension PatroniPlugin {
     func isPlainList(_ call: ToolCall) -> Bool {
         let (path, positionals) = grammar.resolve(call.invocation.arguments)
         let format = call.invocation.arguments.firstIndex { $0 == "-f" || $0 == "--format" }.map { call.invocation.arguments[safe: $0 + 1] }
-        return path.map(\.name) == ["list"] && positionals.allSatisfy { $0 == "json" || $0 == "pretty" }
+        return path.map(\.name) == ["list"] && positionals.allSatisfy { $0 == "json" || $0 == "pretty" || $0 == "--json" }
             && (format == nil || format == "json" || format == "pretty")
             && !call.invocation.arguments.contains { ["-e", "--extended", "-t", "--timestamp", "-W", "-w", "--watch", "--group"].contains($0) }
     }

@@ -34,8 +34,9 @@ extension WalEPlugin {
         if arguments.first == "check-latest" {
             return .here(commandText(["backup-list"], call: call, session: context.session), risk: .readOnly, in: context.session)
         }
-        let text = call.invocation.wrappers.isEmpty && call.invocation.executable == "wal-e" && context.session.variables[Self.prefixVariable] != nil
-            ? commandText(arguments, call: call, session: context.session) : call.shellText
+        let plain = call.invocation.wantsJSON ? call.invocation.withoutJSON.arguments : arguments
+        let text = (call.invocation.wrappers.isEmpty && call.invocation.executable == "wal-e" && context.session.variables[Self.prefixVariable] != nil)
+            || call.invocation.wantsJSON ? commandText(plain, call: call, session: context.session) : call.shellText
         return .here(text, risk: risk, in: context.session)
     }
 
@@ -43,6 +44,9 @@ extension WalEPlugin {
         let arguments = call.invocation.arguments
         guard arguments.first == "check-latest" else {
             guard let (_, command) = plan.steps.first else { return .success }
+            if call.invocation.wantsJSON, readsOutput(of: call.invocation.withoutJSON) {
+                return try await context.runForJSON(command, invocation: call.invocation.withoutJSON, plugin: self)
+            }
             if let directory = Self.fetchDirectory(call.invocation, grammar: grammar) {
                 return try await fetchWithProgress(command, directory: directory, in: context)
             }
