@@ -9,7 +9,7 @@ public final class SSHHosts: @unchecked Sendable {
     // @unchecked: built once in init, then only read; `stop` is idempotent.
     public let directory: TemporaryDirectory
     public let names: [String]
-    public let ports: [Int]
+    public private(set) var ports: [Int]
     private var pids: [pid_t] = []
     /// A port where nothing listens, for "host down" tests.
     public let deadPort: Int
@@ -21,12 +21,39 @@ public final class SSHHosts: @unchecked Sendable {
         var ports: [Int] = []
         for _ in 0...count { ports.append(SSHHosts.freePort()) }
         deadPort = ports.removeLast()
-        self.ports = ports
+        self.ports = []
         let dir = directory.path
         mkdir("/run/sshd", 0o755)
         try run("ssh-keygen -q -t ed25519 -N '' -f \(dir)/host_key && ssh-keygen -q -t ed25519 -N '' -f \(dir)/id_ed25519 && cp \(dir)/id_ed25519.pub \(dir)/authorized_keys && chmod 600 \(dir)/id_ed25519 \(dir)/authorized_keys")
-        for (index, port) in ports.enumerated() {
-            let config = directory.write("sshd_\(index).conf", """
+        for index in ports.indices {
+            // A port picked free can be taken by a test running beside this
+            // one before sshd binds it: then sshd exits, and we pick again.
+            var attempt = 0
+            while true {
+                let pid = try startDaemon(index, port: ports[index])
+                if try waitForOwnListener(ports[index], pid: pid) {
+                    pids.append(pid)
+                    break
+                }
+                attempt += 1
+                guard attempt < 5 else { throw TestFailure("sshd \(index) could not bind a port: \(readFile("\(dir)/sshd_\(index).log"))") }
+                ports[index] = SSHHosts.freePort()
+            }
+        }
+        self.ports = ports
+        directory.write("ssh_config", """
+            Host *
+              StrictHostKeyChecking no
+              UserKnownHostsFile /dev/null
+              LogLevel ERROR
+
+            """)
+    }
+
+    /// Starts sshd number `index` on `port`.
+    private func startDaemon(_ index: Int, port: Int) throws -> pid_t {
+        let dir = directory.path
+        let config = directory.write("sshd_\(index).conf", """
                 Port \(port)
                 ListenAddress 127.0.0.1
                 HostKey \(dir)/host_key
@@ -42,16 +69,7 @@ public final class SSHHosts: @unchecked Sendable {
                 LogLevel VERBOSE
 
                 """)
-            pids.append(try spawn(["/usr/sbin/sshd", "-D", "-e", "-f", config], log: "\(dir)/sshd_\(index).log"))
-        }
-        for port in ports { try waitForListener(port) }
-        directory.write("ssh_config", """
-            Host *
-              StrictHostKeyChecking no
-              UserKnownHostsFile /dev/null
-              LogLevel ERROR
-
-            """)
+        return try spawn(["/usr/sbin/sshd", "-D", "-e", "-f", config], log: "\(dir)/sshd_\(index).log")
     }
 
     deinit { stop() }
@@ -116,9 +134,12 @@ public final class SSHHosts: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private func waitForListener(_ port: Int) throws {
+    /// Waits until `port` listens and sshd `pid` still runs (a listener
+    /// with our sshd gone is another test's); false when ours exited.
+    private func waitForOwnListener(_ port: Int, pid: pid_t) throws -> Bool {
         let deadline = Monotonic.now + 10
         while Monotonic.now < deadline {
+            if waitpid(pid, nil, WNOHANG) == pid { return false }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -128,7 +149,10 @@ public final class SSHHosts: @unchecked Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             close(fd)
-            if connected == 0 { return }
+            if connected == 0 {
+                usleep(50_000)
+                return waitpid(pid, nil, WNOHANG) != pid
+            }
             usleep(20_000)
         }
         throw TestFailure("sshd on port \(port) did not start; log: \(readFile("\(directory.path)/sshd_0.log"))")

@@ -48,8 +48,16 @@ public enum WalEBackupList {
         let sizeColumn = index("expanded_size_bytes"), offsetColumn = index("wal_segment_offset_backup_start")
         var backups: [WalEBackup] = []
         backups.reserveCapacity(lines.count)
+        var cells: [ArraySlice<UInt8>] = []  // reused: no allocation per row
+        cells.reserveCapacity(16)
         for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            let cells = fields(line)
+            cells.removeAll(keepingCapacity: true)
+            var start = line.startIndex
+            for index in line.indices where line[index] == 9 {
+                cells.append(line[start..<index])
+                start = index + 1
+            }
+            cells.append(line[start...])
             func field(_ column: Int?) -> String? {
                 guard let column, cells.indices.contains(column), !cells[column].isEmpty else { return nil }
                 return String(decoding: cells[column], as: UTF8.self)
@@ -69,7 +77,11 @@ public enum WalEBackupList {
                                       startSegment: segment, startOffset: field(offsetColumn)))
         }
         // Segment names are upper-case hex ASCII: byte order is WAL order.
-        return backups.sorted { $0.startSegment.utf8.lexicographicallyPrecedes($1.startSegment.utf8) }
+        // WAL-E lists keys in name order (base_<segment>), so the list is
+        // usually sorted already: one pass to check is cheaper than sorting.
+        let precedes = { (a: WalEBackup, b: WalEBackup) in a.startSegment.utf8.lexicographicallyPrecedes(b.startSegment.utf8) }
+        let sorted = zip(backups, backups.dropFirst()).allSatisfy { !precedes($1, $0) }
+        return sorted ? backups : backups.sorted(by: precedes)
     }
 
     /// The text's lines as byte slices, at `\n`, with a `\r` before it dropped.
@@ -101,13 +113,13 @@ public enum WalEBackupList {
     static func parseTime(_ text: String) -> Date? { parseTime(Array(text.utf8)[...]) }
 
     static func parseTime(_ slice: ArraySlice<UInt8>) -> Date? {
-        let bytes = Array(slice)  // zero-based indices
-        guard bytes.count >= 19, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 32,
-              bytes[13] == 58, bytes[16] == 58 else { return nil }
+        let base = slice.startIndex, count = slice.count
+        func at(_ index: Int) -> UInt8 { slice[base + index] }  // zero-based, no copy
+        guard count >= 19, at(4) == 45, at(7) == 45, at(10) == 84 || at(10) == 32, at(13) == 58, at(16) == 58 else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {
-                let digit = Int(bytes[index]) - 48
+                let digit = Int(at(index)) - 48
                 guard (0...9).contains(digit) else { return nil }
                 value = value * 10 + digit
             }
@@ -118,17 +130,18 @@ public enum WalEBackupList {
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
         var fraction = 0.0
         var index = 19
-        if index < bytes.count, bytes[index] == 46 {
+        if index < count, at(index) == 46 {
             index += 1
             var scale = 0.1
-            while index < bytes.count, (48...57).contains(bytes[index]) {
-                fraction += Double(bytes[index] - 48) * scale
+            while index < count, (48...57).contains(at(index)) {
+                fraction += Double(at(index) - 48) * scale
                 scale /= 10
                 index += 1
             }
         }
-        let rest = String(decoding: bytes[index...], as: UTF8.self)
-        guard rest.isEmpty || rest == "+00:00" || rest == "Z" else { return nil }
+        // Nothing more, or UTC spelled `+00:00` or `Z`.
+        let rest = slice[(base + index)...]
+        guard rest.isEmpty || rest.elementsEqual("+00:00".utf8) || rest.elementsEqual("Z".utf8) else { return nil }
         return Date(timeIntervalSince1970: Double(daysSinceEpoch(year: year, month: month, day: day) * 86400
                                                   + hour * 3600 + minute * 60 + second) + fraction)
     }
