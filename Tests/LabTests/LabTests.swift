@@ -152,6 +152,16 @@ struct LabTests {
         #expect(try objects(backups.output).first?["backup"] as? String != nil, "\(backups.output)")
     }
 
+    @Test("Tab completes member and cluster names from the live cluster")
+    func liveCompletion() async throws {
+        let shell = try await shell(TestConsole(), on: node1)
+        defer { shell.closeConnections() }
+        let completer = Completer(catalog: shell.context.catalog, inventory: shell.context.inventory)
+        #expect(completer.complete("gitlab-patronictl reinit pg", in: shell.session).candidates == ["pg-ha-cluster"])
+        #expect(completer.complete("gitlab-patronictl switchover --candidate patroni-0", in: shell.session).candidates
+                == [node1, node2, "patroni-03-db-dr.c.gitlab-dr.internal"])
+    }
+
     @Test("knife ssh merges each host's records into one table with a host column")
     func mergedTables() async throws {
         let console = TestConsole()

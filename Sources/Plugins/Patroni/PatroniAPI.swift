@@ -34,6 +34,15 @@ public enum PatroniAPI {
         return try parse(String(decoding: body.readableBytesView, as: UTF8.self))
     }
 
+    /// The cluster's name (`scope`), from `GET /patroni`.
+    public static func scope(at address: String, timeout: Duration = .seconds(3)) async throws -> String? {
+        let base = address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/patroni"), timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        let document = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        return (document?["patroni"] as? [String: Any])?["scope"] as? String
+    }
+
     /// Reads a `GET /cluster` document.
     public static func parse(_ json: String) throws -> [PatroniMember] {
         guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
