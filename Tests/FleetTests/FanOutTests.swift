@@ -243,6 +243,34 @@ struct FanOutTests {
         #expect(access(directory, F_OK) != 0)
     }
 
+    @Test("after a host's master connection has gone, the next command returns and reuse goes on")
+    func masterGone() async throws {
+        // The command's own ssh recreates the master (ControlMaster=auto);
+        // --timeout would say so if that ever held the command's pipes open.
+        let hosts = try SSHHosts(count: 1)
+        defer { hosts.stop() }
+        let ssh = SSHSettings.forSession()
+        let directory = try #require(ssh.controlDirectory)
+        let inventory = try hosts.inventory()
+        let console = TestConsole()
+        let shell = Interpreter(context: Context(session: Session(), console: console, executor: ProcessExecutor(inventory: inventory, ssh: ssh),
+                                                 catalog: Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all), inventory: inventory))
+        defer { shell.closeConnections() }
+        #expect(await shell.run("knife ssh db-1 'echo first'").status == .success)
+        let masters = processes(containing: directory)
+        #expect(masters.count == 1)
+        // End it as ControlPersist's timeout does: cleanly, socket removed.
+        // (A killed master leaves its socket, and ssh then just connects.)
+        masters.forEach { kill($0, SIGTERM) }
+        let gone = Monotonic.now + 5
+        while !processes(containing: directory).isEmpty || socketCount(directory) > 0, Monotonic.now < gone { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(socketCount(directory) == 0, "the master left its socket")
+        let outcome = await shell.run("knife ssh --timeout 10s db-1 'echo again'")
+        #expect(outcome.status == .success, "\(console.error)")
+        #expect(console.output.hasSuffix("db-1 again\n"))
+        #expect(processes(containing: directory).count == 1, "a master again, for the next command")
+    }
+
     @Test("queries select by role, name glob, all, or host name; none matching is an error")
     func queries() throws {
         let inventory = try Inventory.parse("""
@@ -261,6 +289,11 @@ struct FanOutTests {
         #expect(throws: FleetError.noHosts(query: "roles:web", known: ["consul", "dr-base-db-patroni", "extra"])) {
             try inventory.hosts(matching: HostQuery("roles:web"))
         }
+    }
+
+    /// Control sockets in the session's directory (its logs aside).
+    private func socketCount(_ directory: String) -> Int {
+        readDirectory(directory).filter { !$0.hasSuffix(".log") }.count
     }
 
     private func expectGone(_ marker: String) async throws {

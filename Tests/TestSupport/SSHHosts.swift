@@ -200,3 +200,15 @@ public func processes(containing marker: String) -> [pid_t] {
 public func readFile(_ path: String) -> String {
     readText(path) ?? ""
 }
+
+/// The names in a directory, `.` and `..` left out.
+public func readDirectory(_ path: String) -> [String] {
+    guard let directory = opendir(path) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+        let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+        if name != ".", name != ".." { names.append(name) }
+    }
+    return names
+}

@@ -8,9 +8,10 @@ import Darwin
 
 /// The session's master connections, one per host, opened on first use.
 ///
-/// The master is started on its own (`ssh -N -f`) with its output in a log
-/// file: a master that `ControlMaster=auto` forks from a command keeps that
-/// command's stderr pipe open, and whoever reads the pipe waits forever.
+/// The master is started on its own (`ssh -N -f`, its messages in a log
+/// file) before the first command: an unreachable host is then reported as
+/// such, in ssh's own words, and commands started at once for the same host
+/// do not race to become its master.
 actor Connections {
     private let ssh: SSHSettings
     private let sshConfig: String?
@@ -26,8 +27,8 @@ actor Connections {
     /// why the host cannot be reached (ssh's own words).
     func open(_ host: Host) async -> String? {
         guard let directory = ssh.controlDirectory else { return nil }
-        // A master that died since (ControlPersist ran out) costs nothing
-        // here: clients with ControlMaster=no then connect directly.
+        // A master that has gone since (ControlPersist ran out) is recreated
+        // by the next command's own ssh (ControlMaster=auto).
         if let existing = opened[host.name], await existing.value == nil { return nil }
         let ssh = self.ssh, sshConfig = self.sshConfig
         let task = Task { await Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(host.name).log") }
@@ -41,21 +42,17 @@ actor Connections {
     /// forks then). Awaited, not blocking: a blocking wait would hold one of
     /// the few threads of Swift's pool, and 30 hosts would open two at a time.
     private static func startMaster(_ host: Host, ssh: SSHSettings, sshConfig: String?, log: String) async -> String? {
-        let argv = ssh.argv(host: host, sshConfig: sshConfig, remoteCommand: nil,
-                            extraOptions: ["-o", "ControlMaster=yes", "-N", "-f"])
+        let argv = ssh.argv(host: host, sshConfig: sshConfig, remoteCommand: nil, extraOptions: ["-N", "-f"])
         let descriptor = Glibc.open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return "cannot write \(log)" }
         let status: Int32
         do {
-            // The log file, not a pipe: the forked master keeps its stderr.
+            // A log file, not a pipe: it is read only when ssh fails.
             let result = try await Subprocess.run(
                 .name(argv[0]), arguments: Arguments(Array(argv.dropFirst())), input: .none,
                 output: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: false),
                 error: .fileDescriptor(FileDescriptor(rawValue: descriptor), closeAfterSpawningProcess: false))
-            switch result.terminationStatus {
-            case .exited(let code): status = Int32(code)
-            case .signaled(let signal): status = 128 + Int32(signal)
-            }
+            status = ExitStatus(result.terminationStatus).code
         } catch {
             close(descriptor)
             return "cannot start ssh: \(error)"

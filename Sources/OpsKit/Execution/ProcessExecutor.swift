@@ -85,8 +85,7 @@ public struct ProcessExecutor: Executor {
             throw ExecutionError(command: command, target: target, reason: failure)
         }
         return ssh.argv(host: host, sshConfig: inventory.sshConfig,
-                        remoteCommand: RemoteCommand.wrapped(command, user: target.user, login: target.isLogin),
-                        extraOptions: ["-o", "ControlMaster=no"])
+                        remoteCommand: RemoteCommand.wrapped(command, user: target.user, login: target.isLogin))
     }
 
     func configuration(_ argv: [String]) -> Configuration {

@@ -36,7 +36,10 @@ public struct SSHSettings: Sendable {
     /// Every value from the inventory goes in as a separate argument after
     /// its option, and the destination follows `--`, so nothing can be read
     /// as an ssh option; the remote command is one argument, already quoted
-    /// for the remote shell.
+    /// for the remote shell. Connection options are set here once: OpenSSH
+    /// keeps the first value of an option, so a caller cannot override them.
+    /// `ControlMaster=auto` lets a command recreate a master that has gone
+    /// (ControlPersist ran out), so reuse goes on.
     func argv(host: Host, sshConfig: String?, remoteCommand: String?, extraOptions: [String] = []) -> [String] {
         var argv = ["ssh"]
         if let sshConfig { argv += ["-F", sshConfig] }
