@@ -44,7 +44,6 @@ struct CompletionTests {
         defer { directory.remove() }
         directory.write("pg_hba.conf", "")
         directory.write("pg_ident.conf", "")
-        _ = completer.complete("", in: session)
         let completion = completer.complete("cat \(directory.path)/pg_", in: session)
         #expect(completion.candidates == ["\(directory.path)/pg_hba.conf", "\(directory.path)/pg_ident.conf"])
         #expect(completion.commonPrefix == "\(directory.path)/pg_")

@@ -39,11 +39,15 @@ final class HostLines: Sendable {
         let lines: [String] = buffers.withLock { buffers in
             var pending = stream == .output ? buffers.output : buffers.error
             pending += bytes
+            // Cut at each newline, then drop what was cut once: removing line
+            // by line would move the rest of a 64 kB chunk for every line.
             var lines: [String] = []
-            while let newline = pending.firstIndex(of: 10) {
-                lines.append(String(decoding: pending[..<newline], as: UTF8.self))
-                pending.removeSubrange(...newline)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: 10) {
+                lines.append(String(decoding: pending[start..<newline], as: UTF8.self))
+                start = newline + 1
             }
+            pending.removeSubrange(..<start)
             if stream == .output { buffers.output = pending } else {
                 buffers.error = pending
                 if let last = lines.last(where: { !$0.isEmpty }) { buffers.lastError = last }

@@ -18,4 +18,11 @@ extension Duration {
     public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
+
+    /// The duration as a clock shows elapsed time: `01:02:03`.
+    public var clockText: String {
+        let seconds = Int(inSeconds)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+    }
 }

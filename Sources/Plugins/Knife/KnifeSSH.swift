@@ -12,12 +12,18 @@ struct KnifeSSH {
     /// `--json` (ours): the inner tool's records from every host as one JSON document.
     var json = false
 
-    static let usage = "knife ssh [-C N] [--timeout DURATION] [-m] QUERY 'COMMAND'"
+    static let usage = "knife ssh [-C N] [--timeout DURATION] [-m] [--json] QUERY 'COMMAND'"
+
+    /// The options followed by a value, so that value is not taken for the
+    /// query or the command.
+    static let valuedFlags: Set = ["-C", "--concurrency", "--timeout", "--ssh-timeout", "-a", "--attribute", "-x", "--ssh-user",
+                                   "-p", "--ssh-port", "-i", "--ssh-identity-file", "-G", "--ssh-gateway"]
 
     /// The argument index COMMAND has, or will have once typed, for
     /// `arguments` starting with `ssh`.
     static func commandIndex(in arguments: [String]) -> Int? {
-        positionals(arguments)?.dropFirst().first ?? (positionals(arguments)?.count == 1 ? arguments.count : nil)
+        guard let found = positionals(arguments) else { return nil }
+        return found.dropFirst().first ?? (found.count == 1 ? arguments.count : nil)
     }
 
     /// Parses arguments that start with `ssh` (after knife's own flags).
@@ -64,9 +70,8 @@ struct KnifeSSH {
         guard let start = arguments.firstIndex(of: "ssh") else { return nil }
         var found: [Int] = []
         var index = start + 1
-        let valued: Set = ["-C", "--concurrency", "--timeout", "--ssh-timeout", "-a", "--attribute", "-x", "--ssh-user", "-p", "--ssh-port", "-i", "--ssh-identity-file", "-G", "--ssh-gateway"]
         while index < arguments.count {
-            if valued.contains(arguments[index]) { index += 2; continue }
+            if valuedFlags.contains(arguments[index]) { index += 2; continue }
             if !arguments[index].hasPrefix("-") || !found.isEmpty { found.append(index) }
             index += 1
         }

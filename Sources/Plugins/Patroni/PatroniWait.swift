@@ -118,7 +118,7 @@ extension PatroniPlugin {
                 let states = list.map { "\($0.name) \($0.state)\($0.worstLagMB.map { " lag \($0) MB" } ?? "")" }.joined(separator: ", ")
                 guard let missing = condition.unmet(list) else {
                     context.console.write("\r\u{1B}[K", style: .plain, to: .error)
-                    context.console.line("cluster ready after \(Self.clockText(elapsed)): \(states)", style: .success)
+                    context.console.line("cluster ready after \(elapsed.clockText): \(states)", style: .success)
                     return .success
                 }
                 status = "\(missing) — \(states)"
@@ -126,7 +126,7 @@ extension PatroniPlugin {
                 status = "\(error)".textLines.first ?? "\(error)"
             }
             last = status
-            context.console.write("\r\u{1B}[K\(Self.clockText(elapsed)) waiting: \(status)", style: .dim, to: .error)
+            context.console.write("\r\u{1B}[K\(elapsed.clockText) waiting: \(status)", style: .dim, to: .error)
             guard elapsed + every <= timeout else { break }
             do { try await Task.sleep(for: every) } catch {
                 context.console.write("\n", style: .plain, to: .error)
@@ -136,11 +136,5 @@ extension PatroniPlugin {
         context.console.write("\n", style: .plain, to: .error)
         context.console.error("patronictl wait: timed out after \(options.timeout): \(last)")
         return Outcome(status: .exited(1))
-    }
-
-    static func clockText(_ duration: Duration) -> String {
-        let seconds = Int(duration.inSeconds)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
     }
 }

@@ -46,7 +46,7 @@ extension WalEPlugin {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(5))
                 if let bytes = await size() {
-                    console.write("\r\u{1B}[Krestoring into \(directory): \(Self.bytesText(bytes)) in \(PatroniPlugin.clockText(started.duration(to: clock.now)))",
+                    console.write("\r\u{1B}[Krestoring into \(directory): \(Self.bytesText(bytes)) in \(started.duration(to: clock.now).clockText)",
                                   style: .dim, to: .error)
                 }
             }
@@ -56,7 +56,7 @@ extension WalEPlugin {
         let elapsed = started.duration(to: clock.now)
         console.write("\r\u{1B}[K", style: .plain, to: .error)
         if outcome.status.isSuccess, let bytes = await size() {
-            console.line("restored \(Self.bytesText(bytes)) into \(directory) in \(PatroniPlugin.clockText(elapsed))", style: .success)
+            console.line("restored \(Self.bytesText(bytes)) into \(directory) in \(elapsed.clockText)", style: .success)
         }
         return outcome
     }
