@@ -200,6 +200,8 @@ struct FanOutTests {
         defer { shell.closeConnections() }
         #expect(await shell.run("knife ssh roles:db 'sudo systemctl stop patroni'").status == .success)
         for name in hosts.names { #expect(console.output.contains("dry-run: on \(name) (changes state): sudo systemctl stop patroni\n")) }
+        // backup-fetch's guard looks at DIR on each host; in dry-run it must not.
+        #expect(await shell.run("knife ssh roles:db 'wal-e backup-fetch /tmp LATEST'").status == .success)
         #expect((0..<3).map(hosts.acceptedConnections) == [0, 0, 0])
     }
 

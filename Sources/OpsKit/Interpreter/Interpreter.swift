@@ -142,7 +142,11 @@ public final class Interpreter {
     /// when the plan may run, its audit start is written. Nil: go ahead.
     private func approve(_ plan: RunPlan, _ values: [String], line: String) async -> Outcome? {
         var plan = plan
-        plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
+        // Guards may look at the targets (backup-fetch lists DIR there):
+        // in dry-run nothing runs, and nothing will need confirming.
+        if !context.session.dryRun {
+            plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
+        }
         if let stopped = context.check(plan) { return stopped }
         begin(plan.steps, line: line)
         return nil
