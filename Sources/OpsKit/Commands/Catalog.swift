@@ -88,7 +88,8 @@ public struct Catalog: Sendable {
     }
 }
 
-func basename(_ path: String) -> String {
+/// The last component of a path: `/opt/wal-e/bin/wal-e` → `wal-e`.
+public func basename(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return path }
     return String(path[path.index(after: slash)...])
 }

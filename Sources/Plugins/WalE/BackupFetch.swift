@@ -7,21 +7,30 @@ extension WalEPlugin {
     /// exists): the operator types DIR to go on. Looked at on each target,
     /// as the target's user, also inside `knife ssh`.
     public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] {
-        guard let invocation = ToolInvocation.find(in: words, isTool: { executables.contains($0.split(separator: "/").last.map(String.init) ?? $0) }),
+        guard let invocation = ToolInvocation.find(in: words, isTool: { executables.contains(basename($0)) }),
               let directory = Self.fetchDirectory(invocation, grammar: grammar) else { return [] }
-        var found: [Confirmation] = []
-        for target in targets {
-            let look = "find \(ShellQuoting.quote(directory)) -mindepth 1 -maxdepth 1 2>/dev/null | head -n 4"
-            guard let listing = try? await context.executor.capture(look, on: target, limit: 4096) else { continue }
-            let entries = listing.standardOutput.textLines.filter { !$0.isEmpty }
-            guard !entries.isEmpty else { continue }
-            let names = entries.prefix(3).map { $0.split(separator: "/").last.map(String.init) ?? $0 }.joined(separator: ", ")
-            found.append(Confirmation(
+        let look = "find \(ShellQuoting.quote(directory)) -mindepth 1 -maxdepth 1 2>/dev/null | head -n 4"
+        let executor = context.executor
+        // All targets at once: before a fan-out to 30 hosts, not 30 round trips in a row.
+        let listings = await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, target) in targets.enumerated() {
+                group.addTask {
+                    let listing = try? await executor.capture(look, on: target, limit: 4096)
+                    return (index, listing?.standardOutput.textLines.filter { !$0.isEmpty } ?? [])
+                }
+            }
+            var byTarget = [[String]](repeating: [], count: targets.count)
+            for await (index, entries) in group { byTarget[index] = entries }
+            return byTarget
+        }
+        return zip(targets, listings).compactMap { target, entries in
+            guard !entries.isEmpty else { return nil }
+            let names = entries.prefix(3).map(basename).joined(separator: ", ")
+            return Confirmation(
                 reason: "backup-fetch: \(directory) on \(target) is not empty (\(names)\(entries.count > 3 ? ", …" : "")); "
                     + "restoring over it mixes two clusters' files. Empty it first (the runbook's step 2), or",
-                word: directory))
+                word: directory)
         }
-        return found
     }
 
     /// The DIR of a `backup-fetch DIR NAME` line.
