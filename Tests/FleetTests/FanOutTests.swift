@@ -159,6 +159,37 @@ struct FanOutTests {
         #expect(access("/tmp/pwned", F_OK) != 0)
     }
 
+    @Test("knife ssh -a ATTRIBUTE connects to that attribute's value and keeps the host's name")
+    func addressAttribute() async throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        // The inventory's address is one nothing listens on; only the
+        // attribute reaches sshd. db-2 lacks it.
+        let text = hosts.inventoryText()
+            .replacing("address = \"127.0.0.1\"", with: "address = \"127.0.0.9\"")
+            .replacing("[hosts.\"db-1\"]", with: "[hosts.\"db-1\"]\nbacknet = \"127.0.0.1\"")
+        let inventory = try Inventory.parse(text, file: "t.toml")
+        func interpreter(dryRun: Bool = false, console: TestConsole) -> Interpreter {
+            var session = Session(variables: Variables(date: "2026-11-29"))
+            session.dryRun = dryRun
+            return Interpreter(context: Context(session: session, console: console, executor: ProcessExecutor(inventory: inventory, ssh: .forSession()),
+                                                catalog: Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all), inventory: inventory))
+        }
+        let console = TestConsole()
+        let shell = interpreter(console: console)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("knife ssh name:db-1 'echo via-name'").status != .success)
+        #expect(await shell.run("knife ssh -a backnet name:db-1 'echo via-attribute'").status == .success)
+        #expect(console.output.contains("db-1 via-attribute\n"))
+        let missing = await shell.run("knife ssh -a backnet roles:db 'echo never'")
+        #expect(missing.status != .success)
+        #expect(console.error.contains("db-2 has no attribute backnet"))
+        #expect(!console.output.contains("never"))
+        let dryRun = TestConsole()
+        #expect(await interpreter(dryRun: true, console: dryRun).run("knife ssh -a backnet name:db-1 'rm -rf /tmp/x'").status == .success)
+        #expect(dryRun.output.contains("dry-run: on db-1 (at 127.0.0.1) (destroys data): rm -rf /tmp/x\n"))
+    }
+
     @Test("a variable in the remote command reaches the remote shell as one literal value")
     func exactRemoteQuoting() async throws {
         let hosts = try SSHHosts(count: 1)

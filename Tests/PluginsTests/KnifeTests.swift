@@ -73,13 +73,14 @@ struct KnifeTests {
             #!/bin/sh
             echo "$@" >> \(directory.path)/calls
             if [ "$1 $2 $3" = "search node roles:dr-base-db-patroni" ]; then
-            cat <<'JSON'
+            if [ "$5" = fqdn ]; then value=patroni-02.c.gitlab-dr.internal; else value=10.251.9.102; fi
+            cat <<JSON
             {
               "results": 1,
               "rows": [
                 {
                   "patroni-02": {
-                    "fqdn": "patroni-02.c.gitlab-dr.internal"
+                    "$5": "$value"
                   }
                 }
               ]
@@ -101,6 +102,10 @@ struct KnifeTests {
         #expect(found.status == 0)
         #expect(found.output == "dry-run: on patroni-02 (changes state): uptime\n")
         #expect(readFile(directory.path + "/calls") == "search node roles:dr-base-db-patroni -a fqdn -F json\n")
+        // -a asks Chef for that attribute and connects there.
+        let attribute = try await ShellBinary.run(["--inventory", inventory, "--dry-run", "-c", "knife ssh -a ipaddress roles:dr-base-db-patroni 'uptime'"],
+                                                  environment: environment)
+        #expect(attribute.output == "dry-run: on patroni-02 (at 10.251.9.102) (changes state): uptime\n")
         let none = try await ShellBinary.run(["--inventory", inventory, "--dry-run", "-c", "knife ssh roles:web 'uptime'"], environment: environment)
         #expect(none.status != 0)
         #expect(none.error.contains("no hosts match roles:web"))

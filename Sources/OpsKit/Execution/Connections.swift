@@ -29,12 +29,14 @@ actor Connections {
         guard let directory = ssh.controlDirectory else { return nil }
         // A master that has gone since (ControlPersist ran out) is recreated
         // by the next command's own ssh (ControlMaster=auto).
-        if let existing = opened[host.name], await existing.value == nil { return nil }
+        // Keyed by address too: `knife ssh -a` may reach a host elsewhere.
+        let key = host.address.map { "\(host.name)@\($0)" } ?? host.name
+        if let existing = opened[key], await existing.value == nil { return nil }
         let ssh = self.ssh, sshConfig = self.sshConfig
-        let task = Task { await Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(host.name).log") }
-        opened[host.name] = task
+        let task = Task { await Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(key).log") }
+        opened[key] = task
         let failure = await task.value
-        if failure != nil { opened[host.name] = nil }
+        if failure != nil { opened[key] = nil }
         return failure
     }
 

@@ -80,7 +80,13 @@ public struct ProcessExecutor: Executor {
         guard let name = target.host else {
             return ProcessExecutor.localArgv(for: command, as: target.user, login: target.isLogin)
         }
-        let host = inventory.host(named: name) ?? Host(name: name)
+        var host = inventory.host(named: name) ?? Host(name: name)
+        if let address = target.address {
+            guard Host.isValidName(address) else {
+                throw ExecutionError(command: command, target: target, reason: "\(address) is not a safe address for ssh")
+            }
+            host.address = address
+        }
         if let failure = await connections.open(host) {
             throw ExecutionError(command: command, target: target, reason: failure)
         }

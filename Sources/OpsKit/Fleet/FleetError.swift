@@ -10,6 +10,8 @@ public enum FleetError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownHost(String, suggestions: [String])
     /// A host name that could be read as an option or shell syntax.
     case unsafeHostName(String)
+    /// `knife ssh -a ATTRIBUTE` for a host that does not have it.
+    case missingAttribute(host: String, attribute: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum FleetError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no hosts match \(query); \(hint)"
         case let .unknownHost(name, suggestions):
             return "unknown host \(name)" + (suggestions.isEmpty ? "; `knife node list` shows the inventory's hosts" : "; did you mean \(suggestions.joined(separator: " or "))?")
+        case let .missingAttribute(host, attribute):
+            return "\(host) has no attribute \(attribute) to connect to; add `\(attribute) = \"…\"` to its entry in the inventory, or leave out -a"
         case .unsafeHostName(let name):
             return "refusing host name \(name.debugDescription): a host name may hold letters, digits, '.', '-', '_' and ':' and may not start with '-'"
         }

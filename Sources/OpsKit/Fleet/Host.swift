@@ -23,6 +23,16 @@ public struct Host: Sendable, Hashable {
         self.attributes = attributes
     }
 
+    /// An attribute by name; `name`, `fqdn` and `address` are the host's
+    /// own fields (Chef's names for what `knife ssh -a` may pick).
+    public func value(of attribute: String) -> String? {
+        switch attribute {
+        case "name", "fqdn": attributes[attribute] ?? name
+        case "address", "ipaddress": attributes[attribute] ?? address
+        default: attributes[attribute]
+        }
+    }
+
     /// Whether `text` is safe as a host name or address on an ssh command
     /// line: it can never be read as an option (`-oProxyCommand=…`), hold
     /// shell syntax, or carry ssh's `%` tokens.

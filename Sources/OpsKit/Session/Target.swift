@@ -10,11 +10,15 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
     /// Whether the user switch was a login (`sudo su - USER`): commands then
     /// start in that user's home directory, as `su -` does.
     public var isLogin: Bool
+    /// Where to connect instead of the inventory's address for `host`
+    /// (`knife ssh -a ipaddress` picks it from a host attribute).
+    public var address: String?
 
-    public init(host: String? = nil, user: String? = nil, isLogin: Bool = false) {
+    public init(host: String? = nil, user: String? = nil, isLogin: Bool = false, address: String? = nil) {
         self.host = host
         self.user = user
         self.isLogin = isLogin
+        self.address = address
     }
 
     /// The local machine as the user who started the shell.
@@ -27,6 +31,7 @@ public struct Target: Sendable, Hashable, CustomStringConvertible {
     public var hostLabel: String { host ?? "local" }
 
     public var description: String {
-        user.map { "\($0)@\(hostLabel)" } ?? hostLabel
+        let place = address.map { "\(hostLabel) (at \($0))" } ?? hostLabel
+        return user.map { "\($0)@\(place)" } ?? place
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import OpsKit
 
 /// Hosts from a Chef server, through the real `knife` when it is installed
-/// and configured: `knife search node QUERY -a fqdn -F json`.
+/// and configured: `knife search node QUERY -a ATTRIBUTE -F json`.
 enum ChefSearch {
     /// Whether a real, configured `knife` is here: on PATH, with a config
     /// where knife looks for one (`KNIFE_HOME`, `.chef/` in this directory,
@@ -16,25 +16,37 @@ enum ChefSearch {
         return candidates.contains { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// The node names `query` finds, as Chef reports them.
-    static func nodes(matching query: String, executor: any Executor) async throws -> [String] {
-        let command = ShellQuoting.join(["knife", "search", "node", query, "-a", "fqdn", "-F", "json"])
+    /// The nodes `query` finds, in Chef's order, each with the value of
+    /// `attribute` (nil when the node does not have it).
+    static func nodes(matching query: String, attribute: String = "fqdn", executor: any Executor) async throws -> [Node] {
+        let command = ShellQuoting.join(["knife", "search", "node", query, "-a", attribute, "-F", "json"])
         let result = try await executor.capture(command, on: .local, limit: 16 << 20)
         // knife exits 1 when nothing matched, with a valid empty document.
         guard result.status.isSuccess || result.status == .exited(1) else {
             throw SearchError("knife search failed (\(result.status)): \(result.standardError.lastLine)")
         }
-        return try parse(result.standardOutput)
+        return try parse(result.standardOutput, attribute: attribute)
     }
 
-    /// Reads `{"results": N, "rows": [{"NAME": {"fqdn": …}}]}` (knife's
-    /// `search.rb`, `-F json` with `-a`): the node names, in Chef's order.
-    static func parse(_ json: String) throws -> [String] {
+    /// A node name and the attribute asked for.
+    struct Node: Equatable {
+        var name: String
+        var value: String?
+    }
+
+    /// Reads `{"results": N, "rows": [{"NAME": {"ATTRIBUTE": …}}]}` (knife's
+    /// `search.rb`, `-F json` with `-a`): the nodes, in Chef's order.
+    static func parse(_ json: String, attribute: String = "fqdn") throws -> [Node] {
         guard let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
               let rows = document["rows"] as? [[String: Any]] else {
             throw SearchError("knife search printed something that is not its JSON result: \(json.prefix(200))")
         }
-        return rows.flatMap { $0.keys.sorted() }
+        return rows.flatMap { row in
+            row.keys.sorted().map { name in
+                let value = (row[name] as? [String: Any])?[attribute]
+                return Node(name: name, value: (value as? String) ?? (value as? NSNumber).map { "\($0)" })
+            }
+        }
     }
 
     struct SearchError: Error, CustomStringConvertible {

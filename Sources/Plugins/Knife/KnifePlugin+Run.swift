@@ -22,8 +22,8 @@ extension KnifePlugin {
         // The inner command keeps its own quoting: values are spliced quoted
         // for where they land inside it.
         let command = try word.shellText(in: context.session.variables)
-        let hosts = try await self.hosts(for: ssh, in: context)
-        return RunPlan(steps: hosts.map { (Target(host: $0), command) }, risk: risk, confirmationWord: ssh.query)
+        let targets = try await self.targets(for: ssh, in: context)
+        return RunPlan(steps: targets.map { ($0, command) }, risk: risk, confirmationWord: ssh.query)
     }
 
     public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
@@ -66,20 +66,32 @@ extension KnifePlugin {
 
     /// The hosts a `knife ssh` reaches: Chef search when a configured knife
     /// is here (the inventory then only adds connection settings), else the
-    /// inventory.
-    private func hosts(for ssh: KnifeSSH, in context: Context) async throws -> [String] {
+    /// inventory. With `-a`, each is reached at that attribute's value.
+    private func targets(for ssh: KnifeSSH, in context: Context) async throws -> [Target] {
+        var found: [(name: String, address: String?)]
         if ssh.manualList {
-            let names = ssh.query.split(separator: " ").map(String.init)
-            if let bad = names.first(where: { !Host.isValidName($0) }) { throw FleetError.unsafeHostName(bad) }
-            return names
+            found = ssh.query.split(separator: " ").map { (String($0), nil) }
+            if ssh.attribute != nil { throw UsageError("-a needs a search query, not -m: a list of names has no attributes", usage: KnifeSSH.usage) }
+        } else if ChefSearch.isConfigured() {
+            let nodes = try await ChefSearch.nodes(matching: ssh.query, attribute: ssh.attribute ?? "fqdn", executor: context.executor)
+            guard !nodes.isEmpty else { throw FleetError.noHosts(query: ssh.query, known: []) }
+            found = nodes.map { ($0.name, ssh.attribute == nil ? nil : $0.value) }
+            if let attribute = ssh.attribute, let missing = nodes.first(where: { $0.value == nil }) {
+                throw FleetError.missingAttribute(host: missing.name, attribute: attribute)
+            }
+        } else {
+            let hosts = try context.inventory.hosts(matching: HostQuery(ssh.query))
+            found = try hosts.map { host in
+                guard let attribute = ssh.attribute else { return (host.name, nil) }
+                guard let value = host.value(of: attribute) else { throw FleetError.missingAttribute(host: host.name, attribute: attribute) }
+                return (host.name, value)
+            }
         }
-        if ChefSearch.isConfigured() {
-            let names = try await ChefSearch.nodes(matching: ssh.query, executor: context.executor)
-            if let bad = names.first(where: { !Host.isValidName($0) }) { throw FleetError.unsafeHostName(bad) }
-            guard !names.isEmpty else { throw FleetError.noHosts(query: ssh.query, known: []) }
-            return names
+        for (name, address) in found {
+            if !Host.isValidName(name) { throw FleetError.unsafeHostName(name) }
+            if let address, !Host.isValidName(address) { throw FleetError.unsafeHostName(address) }
         }
-        return try context.inventory.hosts(matching: HostQuery(ssh.query)).map(\.name)
+        return found.map { Target(host: $0.name, address: $0.address) }
     }
 
     /// One table for all hosts, with a host column; a host whose output the

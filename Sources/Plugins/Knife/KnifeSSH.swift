@@ -9,10 +9,13 @@ struct KnifeSSH {
     var timeout: Duration?
     /// `-m`: QUERY is a space-separated list of host names.
     var manualList = false
+    /// `-a ATTRIBUTE`: connect to this host attribute's value (Chef's
+    /// `ipaddress`, or the inventory's), keeping the host's name as its label.
+    var attribute: String?
     /// `--json` (ours): the inner tool's records from every host as one JSON document.
     var json = false
 
-    static let usage = "knife ssh [-C N] [--timeout DURATION] [-m] [--json] QUERY 'COMMAND'"
+    static let usage = "knife ssh [-C N] [--timeout DURATION] [-a ATTRIBUTE] [-m] [--json] QUERY 'COMMAND'"
 
     /// The options followed by a value, so that value is not taken for the
     /// query or the command.
@@ -48,8 +51,12 @@ struct KnifeSSH {
                 options.manualList = true
             case "--json" where positional.isEmpty:
                 options.json = true
-            case "-a", "--attribute", "-x", "--ssh-user", "-p", "--ssh-port", "-i", "--ssh-identity-file", "-G", "--ssh-gateway":
-                throw UsageError("\(argument) is not supported here: set address, user, port and identity_file per host in the inventory, or in ssh_config", usage: usage)
+            case "-a", "--attribute":
+                guard let value, !value.isEmpty, !value.hasPrefix("-") else { throw UsageError("-a needs an attribute name, such as ipaddress", usage: usage) }
+                options.attribute = value
+                index += 1
+            case "-x", "--ssh-user", "-p", "--ssh-port", "-i", "--ssh-identity-file", "-G", "--ssh-gateway":
+                throw UsageError("\(argument) is not supported here: set user, port and identity_file per host in the inventory, or in ssh_config", usage: usage)
             case "-e", "--exit-on-error", "--no-host-key-verify":
                 break
             default:
