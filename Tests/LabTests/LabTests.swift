@@ -125,6 +125,26 @@ struct LabTests {
         #expect(after.first { $0.role.leads }?.name == leader)
     }
 
+    @Test("systemctl on one node: a state table with the host; after a restart, the state read from status")
+    func systemctlTable() async throws {
+        let console = TestConsole()
+        let probe = try await shell(console)
+        defer { probe.closeConnections() }
+        let leader = try PatroniList.parse(try await probe.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+            .first { $0.role.leads }!.name
+        let replica = leader == node1 ? node2 : node1
+        let shell = try await shell(console, on: replica)
+        defer { shell.closeConnections() }
+        // The daemonless systemctl says `unknown` (exit 3) for a running unit that is not enabled.
+        let state = await shell.run("systemctl is-active patroni").status
+        #expect(state == .success || state == .exited(3))
+        #expect(console.output.contains("host"), "\(console.output)")
+        #expect(console.output.textLines.contains { $0.hasPrefix(replica) && $0.contains("patroni") }, "\(console.output)")
+        #expect(await shell.run("sudo systemctl restart patroni").status == .success)
+        #expect(console.output.textLines.contains { $0.hasPrefix(replica) && $0.hasSuffix("patroni  active (running)") }, "\(console.output)")
+        #expect(await shell.run("gitlab-patronictl wait --all-running --leader --members 3 --timeout 3m --every 2s").status == .success)
+    }
+
     @Test("--json prints one JSON document of records, nothing else, on stdout")
     func json() async throws {
         func objects(_ text: String) throws -> [[String: Any]] {

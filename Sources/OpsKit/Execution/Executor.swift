@@ -31,6 +31,12 @@ public struct CapturedOutput: Sendable {
     public var status: ExitStatus
     public var standardOutput: String
     public var standardError: String
+
+    public init(status: ExitStatus, standardOutput: String, standardError: String = "") {
+        self.status = status
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
 }
 
 /// A command that could not be run at all (as opposed to one that failed).
