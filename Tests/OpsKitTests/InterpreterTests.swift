@@ -157,4 +157,26 @@ struct InterpreterTests {
         #expect(!exists("after"))
         #expect(console.error.contains("book.ops:3: stopped: exit 4"))
     }
+
+    @Test("credentials stay out of files: a credential-named variable is secret, a -token flag's value is hidden", arguments: [
+        ("set CONSUL_HTTP_TOKEN 0b5e-token", "read -s CONSUL_HTTP_TOKEN"),
+        ("set db_password hunter2", "read -s db_password"),
+        ("consul kv get -token=0b5e-token service/x", "consul kv get -token=<hidden> service/x"),
+        ("psql --password hunter2 -c 'select 1'", "psql --password <hidden> -c select 1"),
+        ("consul kv get -token-file=/etc/consul.token service/x", "consul kv get -token-file=/etc/consul.token service/x"),
+    ])
+    func credentials(line: String, recorded: String) throws {
+        #expect(Interpreter.recordedForm(of: line, try Words(parsing: line)) == recorded)
+    }
+
+    @Test("set CONSUL_HTTP_TOKEN keeps the value secret and says so; vars never shows it")
+    func credentialVariable() async {
+        let console = TestConsole()
+        let shell = makeInterpreter(console: console)
+        #expect(await shell.run("set CONSUL_HTTP_TOKEN 0b5e-token").status == .success)
+        #expect(await shell.run("vars").status == .success)
+        #expect(console.error.contains("holds a credential: kept secret"))
+        #expect(!console.output.contains("0b5e-token") && !console.error.contains("0b5e-token"))
+        #expect(shell.context.session.variables.isSecret("CONSUL_HTTP_TOKEN"))
+    }
 }

@@ -22,6 +22,9 @@ struct SetCommand: Command {
         }
         let (name, value) = (arguments[0], arguments[1])
         try context.session.variables.set(name, to: value, secret: secret)
+        if !secret, Variables.holdsCredential(name) {
+            context.console.notice("$\(name) holds a credential: kept secret (never shown, logged or recorded), as with set -s")
+        }
         if name == "date" {
             context.console.notice("the pinned date stamp is now \(value); $(date +%F) expands to it")
         }

@@ -66,12 +66,15 @@ public final class Interpreter {
     }
 
     /// The line as files hold it (recording, audit, history): as typed,
-    /// except that a secret's value never reaches them (`set -s x V` becomes
-    /// `read -s x`).
+    /// except that a secret's value never reaches them: `set -s x V` (or
+    /// `set CONSUL_HTTP_TOKEN V`) becomes `read -s x`, and a credential
+    /// given as a flag (`-token=V`, `--password V`) is hidden.
     public static func recordedForm(of line: String, _ words: Words) -> String {
         let texts = words.words.map(\.symbolicText)
         if texts.count >= 3, texts[0] == "set", texts[1] == "-s" { return "read -s \(texts[2])" }
-        return line
+        if texts.count >= 3, texts[0] == "set", Variables.holdsCredential(texts[1]) { return "read -s \(texts[1])" }
+        guard texts.contains(where: CredentialFlag.isCredential) else { return line }
+        return CredentialFlag.hidden(texts).joined(separator: " ")
     }
 
     /// Writes the audit start event once the exact commands are known.

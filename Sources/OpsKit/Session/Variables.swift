@@ -30,10 +30,19 @@ public struct Variables: Sendable, Equatable {
     /// The pinned date stamp (the `date` variable).
     public var date: String { storage["date"]?.value ?? Variables.today() }
 
-    /// Sets `name`; `secret` keeps it out of every view and file.
+    /// Sets `name`; `secret` keeps it out of every view and file. A name
+    /// that holds a credential (`CONSUL_HTTP_TOKEN`) is always a secret.
     public mutating func set(_ name: String, to value: String, secret: Bool = false) throws(LanguageError) {
         guard Variables.isValidName(name) else { throw LanguageError(.invalidName(name), column: 1) }
-        storage[name] = Variable(value: value, isSecret: secret)
+        storage[name] = Variable(value: value, isSecret: secret || Variables.holdsCredential(name))
+    }
+
+    /// Whether `name` by its name holds a credential: `TOKEN`, `PASSWORD`,
+    /// `SECRET` or `PASSWD` in it, in any case. Setting one without `-s`
+    /// must not write it to history or the recording.
+    public static func holdsCredential(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["TOKEN", "PASSWORD", "PASSWD", "SECRET"].contains { upper.contains($0) }
     }
 
     /// Removes `name`; returns whether it was set.
