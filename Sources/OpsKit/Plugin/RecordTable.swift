@@ -9,8 +9,10 @@ public struct RecordTable: Sendable, Equatable {
         self.rows = rows
     }
 
-    /// The columns aligned, a header and one line per row.
+    /// The columns aligned, a header and one line per row; a newline in a
+    /// cell (a multi-line value) shows as `\n`, so each row stays one line.
     public func rendered() -> String {
+        let rows = self.rows.map { $0.map { $0.contains(where: \.isNewline) ? $0.textLines.joined(separator: "\\n") : $0 } }
         let widths = columns.indices.map { column in
             max(columns[column].count, rows.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0)
         }
