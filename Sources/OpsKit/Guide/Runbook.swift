@@ -1,0 +1,62 @@
+/// A Markdown runbook read into steps: what `opsshell guide RUNBOOK.md` walks
+/// and `opsshell guide --list` prints. The Markdown it reads is described on
+/// `RunbookReader`.
+public struct Runbook: Sendable, Equatable {
+    /// The first level-1 heading's text (`# Geo Patroni Cluster Management`), if any.
+    public var title: String?
+    /// Where the runbook came from, for messages: a file name or a name like `geo-rebuild`.
+    public var source: String
+    /// The numbered steps, in file order.
+    public var steps: [RunbookStep]
+
+    /// Reads a file's content. Throws `RunbookError.notText` for bytes that are
+    /// not UTF-8 or hold control bytes (a binary file), and the errors of
+    /// `init(text:source:)`.
+    public init(bytes: [UInt8], source: String) throws(RunbookError) {
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        if let bad = Self.firstBadByte(body) {
+            // The bytes before the first bad one are valid UTF-8: count their lines.
+            let before = String(decoding: body[..<bad], as: UTF8.self)
+            throw .notText(source, line: before.textLines.count)
+        }
+        try self.init(text: String(decoding: body, as: UTF8.self), source: source)
+    }
+
+    /// Reads a runbook's text. Throws `RunbookError` when it holds control
+    /// characters, a fence or comment never closed, an unknown
+    /// `opsshell:` directive, no numbered step or no command at all.
+    public init(text: String, source: String) throws(RunbookError) {
+        var scalars = text.unicodeScalars[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
+        if let bad = scalars.firstIndex(where: Self.isControl) {
+            throw .notText(source, line: String(Substring(scalars[..<bad])).textLines.count)
+        }
+        let (title, steps) = try RunbookReader.read(String(Substring(scalars)).textLines, source: source)
+        self.title = title
+        self.source = source
+        self.steps = steps
+    }
+
+    /// C0 control characters other than tab, line feed, form feed and carriage return.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D].contains(scalar.value)
+    }
+
+    /// The offset of the first byte that starts invalid UTF-8 or a control character.
+    static func firstBadByte(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = bytes.startIndex
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                if isControl(Unicode.UTF8.decode(encoded)) { return offset }
+                offset += encoded.count
+            case .error:
+                return offset
+            case .emptyInput:
+                return nil
+            }
+        }
+    }
+}
