@@ -22,6 +22,7 @@ test: unit-test lab-test
 
 unit-test:
 	@scripts/install-deps.sh test
+	Tests/Standins/consul/selfcheck.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -6,8 +6,9 @@ set -euo pipefail
 packages=(libedit-dev pkg-config)            # CEdit links libedit; SwiftPM finds it with pkg-config
 case "${1:-run}" in
   run) ;;
-  test) packages+=(openssh-server openssh-client sudo util-linux procps) ;;  # sshd hosts, sudo su, setsid -c, ps
-  bench) packages+=(hyperfine openssh-server openssh-client pssh) ;;
+  # sshd hosts, sudo su, setsid -c, ps; python3 runs the Consul stand-in, curl its self-check
+  test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl) ;;
+  bench) packages+=(hyperfine openssh-server openssh-client pssh python3) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 

@@ -145,6 +145,23 @@ struct LabTests {
         #expect(await shell.run("gitlab-patronictl wait --all-running --leader --members 3 --timeout 3m --every 2s").status == .success)
     }
 
+    @Test("etcdctl against the lab's etcd: Patroni's keys read into records; del --prefix asks first")
+    func etcdKeys() async throws {
+        let console = TestConsole(answers: ["no"])
+        let shell = try await shell(console, on: node1)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("etcdctl get --json --prefix /service/pg-ha-cluster/").status == .success)
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(console.output.utf8)) as? [[String: String]], "\(console.output)")
+        let keys = records.compactMap { $0["key"] }
+        #expect(keys.contains("/service/pg-ha-cluster/leader") && keys.contains("/service/pg-ha-cluster/members/\(node1)"), "\(keys)")
+        #expect(records.first { $0["key"] == "/service/pg-ha-cluster/leader" }?["value"]?.hasPrefix("patroni-0") == true)
+        // Destructive: nothing is deleted without the target's name typed.
+        #expect(await shell.run("etcdctl del --prefix /service/pg-ha-cluster/").status == .exited(1))
+        #expect(console.error.contains("This destroys data."))
+        let after = try await shell.context.executor.capture("etcdctl get --prefix --keys-only /service/pg-ha-cluster/", on: Target(host: node1), limit: 1 << 20)
+        #expect(after.standardOutput.contains("/service/pg-ha-cluster/leader"))
+    }
+
     @Test("--json prints one JSON document of records, nothing else, on stdout")
     func json() async throws {
         func objects(_ text: String) throws -> [[String: Any]] {

@@ -173,8 +173,20 @@ public func spawn(_ argv: [String], log: String) throws -> pid_t {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // The calling thread may block or ignore signals (the shell's own
+    // handling, a runtime thread); the child gets none of that, or a
+    // SIGTERM to stop it would stay pending for ever.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t(), all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let status = withCStrings(argv) { posix_spawn(&pid, argv[0], &actions, nil, $0, environ) }
+    let status = withCStrings(argv) { posix_spawn(&pid, argv[0], &actions, &attributes, $0, environ) }
     guard status == 0 else { throw TestFailure("cannot start \(argv[0]): \(String(cString: strerror(status)))") }
     return pid
 }

@@ -7,6 +7,9 @@ public struct RunPlan: Sendable {
     /// What the operator types to confirm a destructive command: the query
     /// (`roles:dr-base-db-patroni`) or the host's name.
     public var confirmationWord: String
+    /// What the word names, for the prompt when it is not the target or
+    /// the query (`the prefix` for `consul kv delete -recurse`).
+    public var confirmationNoun: String?
     /// Confirmations a plugin asks for whatever the risk (stopping Patroni
     /// on the leader).
     public var confirmations: [Confirmation] = []
@@ -57,7 +60,8 @@ extension Context {
             for (target, command) in plan.steps { text += "    \(target): \(mask(command, session.variables.secretValues))\n" }
         }
         console.write(text, style: .warning, to: .error)
-        let prompt = "Type \(plan.steps.count == 1 ? "the target's name" : "the query") (\(plan.confirmationWord)) to run it: "
+        let noun = plan.confirmationNoun ?? (plan.steps.count == 1 ? "the target's name" : "the query")
+        let prompt = "Type \(noun) (\(plan.confirmationWord)) to run it: "
         return confirm(Confirmation(reason: "", word: plan.confirmationWord), prompt: prompt)
     }
 }

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OpsKit
+
+/// Consul's HTTP API (`/v1/kv`, `/v1/agent/members`), spoken directly from
+/// the shell's machine: what the `consul` CLI does, without needing it.
+///
+/// The token goes in the `X-Consul-Token` header only: never in a URL,
+/// which ends up in proxies' and Consul's own logs, and never in anything
+/// the shell prints or writes.
+public struct ConsulAPI: Sendable {
+    /// `http://127.0.0.1:8500`, as the CLI defaults to.
+    public var baseURL: String
+    var token: String?
+    /// `-datacenter`, `-stale`: query parameters every request carries.
+    var datacenter: String?
+    var stale = false
+
+    /// The agent and token as the CLI finds them: the flags, then the
+    /// session's variables, then the environment (`CONSUL_HTTP_ADDR`,
+    /// `CONSUL_HTTP_TOKEN`, `CONSUL_HTTP_TOKEN_FILE`, `CONSUL_HTTP_SSL`).
+    public init(flags: [String: String], variables: Variables, environment: [String: String]) throws(ConsulError) {
+        func setting(_ name: String) -> String? { variables[name] ?? environment[name] }
+        let address = flags["http-addr"] ?? setting("CONSUL_HTTP_ADDR") ?? "127.0.0.1:8500"
+        let secure = ["1", "true"].contains(setting("CONSUL_HTTP_SSL")?.lowercased() ?? "")
+        baseURL = address.contains("://") ? address : (secure ? "https://" : "http://") + address
+        if baseURL.hasSuffix("/") { baseURL.removeLast() }
+        if let file = flags["token-file"] ?? setting("CONSUL_HTTP_TOKEN_FILE") {
+            guard let text = readText(file) else { throw ConsulError.unreadable("cannot read the token file \(file)") }
+            token = text.trimmingTrailingBlanks()
+        } else {
+            token = setting("CONSUL_HTTP_TOKEN").flatMap { $0.isEmpty ? nil : $0 }
+        }
+        datacenter = flags["datacenter"]
+        stale = flags["stale"] != nil
+    }
+
+    /// The URL a request goes to, for dry-run and confirmation: it holds
+    /// no token.
+    public func url(_ path: String, _ query: [(String, String?)] = []) -> String {
+        var items = query
+        if let datacenter { items.append(("dc", datacenter)) }
+        if stale { items.append(("stale", nil)) }
+        let text = items.map { name, value in value.map { "\(name)=\(Self.escaped($0, keepSlash: false))" } ?? name }.joined(separator: "&")
+        return baseURL + path + (text.isEmpty ? "" : "?" + text)
+    }
+
+    /// `/v1/kv/KEY` with the key's bytes escaped, its slashes kept.
+    public func kvPath(_ key: String) -> String { "/v1/kv/" + Self.escaped(key, keepSlash: true) }
+
+    /// Sends one request; the status, the `X-Consul-Index` and the body.
+    func send(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, timeout: Duration = .seconds(10)) async throws(ConsulError)
+        -> (status: Int, index: UInt64?, body: [UInt8]) {
+        if let (host, port) = hostAndPort, let failure = TCPProbe.failure(host: host, port: port) {
+            throw ConsulError.unreachable(address: baseURL, reason: failure)
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "X-Consul-Token", value: token) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
+            let collected = try await response.body.collect(upTo: 64 << 20)
+            let index = response.headers.first(name: "X-Consul-Index").flatMap(UInt64.init)
+            return (Int(response.status.code), index, Array(collected.readableBytesView))
+        } catch {
+            throw ConsulError.unreachable(address: baseURL, reason: "\(error)")
+        }
+    }
+
+    /// The agent's host and port, from the base URL (`[::1]:8500` too).
+    var hostAndPort: (String, Int)? {
+        let secure = baseURL.hasPrefix("https://")
+        var authority = Substring(baseURL.drop { $0 != ":" }.dropFirst(3))
+        authority = authority.prefix { $0 != "/" }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let rest = authority[authority.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? 0 : (secure ? 443 : 80))
+        }
+        let parts = authority.split(separator: ":", maxSplits: 1)
+        guard let host = parts.first else { return nil }
+        return (String(host), parts.count == 2 ? Int(parts[1]) ?? 0 : (secure ? 443 : 80))
+    }
+
+    /// Percent-encodes everything but unreserved characters (and `/` in a
+    /// key path), so no key can change the request's path or query.
+    static func escaped(_ text: String, keepSlash: Bool) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.append(Character(UnicodeScalar(byte)))
+            case UInt8(ascii: "/") where keepSlash:
+                result.append("/")
+            default:
+                let hex = Array("0123456789ABCDEF")
+                result += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return result
+    }
+}
