@@ -65,6 +65,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Rainbow", package: "Rainbow"),
             ],
+            // Built-in runbooks (`opsshell guide geo-rebuild`), compiled into
+            // the binary: nothing to install beside it.
+            resources: [.embedInCode("Runbooks/geo-rebuild.md")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -84,10 +84,14 @@ final class LineEditor {
         el_end(editor)
     }
 
-    /// Reads one line after showing `prompt`.
-    func readLine(prompt: String) -> Input {
+    /// Reads one line after showing `prompt`, with `initial` already typed
+    /// (the guide's "edit this line").
+    func readLine(prompt: String, initial: String = "") -> Input {
         promptBytes = Array(prompt.utf8CString)
         abandoned = false
+        // el_push feeds the text in as if typed; a newline in it would
+        // submit the line, so it never gets one.
+        if !initial.isEmpty { el_push(editor, initial.replacingOccurrences(of: "\n", with: " ")) }
         var count: Int32 = 0
         let pointer = el_gets(editor, &count)
         if abandoned { return .interrupted }

@@ -8,6 +8,8 @@ public struct Runbook: Sendable, Equatable {
     public var source: String
     /// The numbered steps, in file order.
     public var steps: [RunbookStep]
+    /// A hash of the text: a resumed walk notices a changed runbook.
+    public var fingerprint: String
 
     /// Reads a file's content. Throws `RunbookError.notText` for bytes that are
     /// not UTF-8 or hold control bytes (a binary file), and the errors of
@@ -35,6 +37,7 @@ public struct Runbook: Sendable, Equatable {
         self.title = title
         self.source = source
         self.steps = steps
+        fingerprint = GuideProgress.fingerprint(of: text)
     }
 
     /// C0 control characters other than tab, line feed, form feed and carriage return.

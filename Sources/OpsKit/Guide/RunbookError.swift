@@ -8,7 +8,7 @@ public enum RunbookError: Error, Sendable, Equatable, CustomStringConvertible {
     case unclosedFence(String, line: Int)
     /// An HTML comment opened on `line` is never closed with `-->`.
     case unclosedComment(String, line: Int)
-    /// `<!-- opsshell: WORD … -->` where WORD is neither `check` nor `wait`.
+    /// `<!-- opsshell: WORD … -->` where WORD is not `check`, `wait` or `when`.
     case unknownDirective(String, line: Int, String)
     /// `<!-- opsshell: check -->` (or `wait`) with no command after it.
     case emptyDirective(String, line: Int, String)
@@ -33,7 +33,7 @@ public enum RunbookError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "of the file; close it with `-->`"
         case let .unknownDirective(source, line, word):
             "\(source), line \(line): unknown opsshell directive `\(word)`; write "
-                + "`<!-- opsshell: check COMMAND -->` or `<!-- opsshell: wait COMMAND -->`"
+                + "`<!-- opsshell: check COMMAND -->`, `<!-- opsshell: wait COMMAND -->` or `<!-- opsshell: when NAME=VALUE -->`"
         case let .emptyDirective(source, line, word):
             "\(source), line \(line): `opsshell: \(word)` has no command; write the command after it, "
                 + "e.g. `<!-- opsshell: \(word) wal-e check-latest --max-age 24h -->`"

@@ -31,8 +31,9 @@
 ///    number and `.`/`)`/`:`/`-`), cut before its first `. `, without a
 ///    trailing `:` or `.`, trimmed. The runbook's title is its first level-1
 ///    heading that is not a step.
-/// 5. **Checks.** `<!-- opsshell: check COMMAND -->` and
-///    `<!-- opsshell: wait COMMAND -->` (any case, may span lines; the
+/// 5. **Checks.** `<!-- opsshell: check COMMAND -->`,
+///    `<!-- opsshell: wait COMMAND -->` and `<!-- opsshell: when NAME=VALUE -->`
+///    (any case, may span lines; the
 ///    command's whitespace collapsed) belong to the step they are in, in
 ///    order. Another word after `opsshell:` is an error, as is such a comment
 ///    outside any step. Other HTML comments are dropped; one never closed is

@@ -41,6 +41,9 @@ public struct RunbookCheck: Sendable, Equatable {
         case check
         /// Run a command that waits for a state; a failure stops the walk.
         case wait
+        /// `NAME=VALUE`: the step applies only when the session variable
+        /// NAME is VALUE (`when dcs=etcd`); otherwise the walk passes it by.
+        case when
     }
 
     /// Whether the command is a check or a wait.

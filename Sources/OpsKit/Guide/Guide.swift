@@ -1,0 +1,238 @@
+/// Walks an operator through a runbook, step by step: shows the step,
+/// what each command will do where, runs it on the operator's word, checks
+/// the result, and keeps its place in a progress file.
+@MainActor
+public final class Guide {
+    public let runbook: Runbook
+    public private(set) var progress: GuideProgress
+    let interpreter: Interpreter
+    let terminal: any GuideTerminal
+    let progressPath: String
+    private var console: any Console { interpreter.context.console }
+
+    public init(runbook: Runbook, progress: GuideProgress, progressPath: String, interpreter: Interpreter, terminal: any GuideTerminal) {
+        self.runbook = runbook
+        self.progress = progress
+        self.progressPath = progressPath
+        self.interpreter = interpreter
+        self.terminal = terminal
+    }
+
+    /// What the operator chose to do with a step.
+    enum Choice { case done, skip, back, quit, stop(String) }
+
+    /// Walks from the progress's step to the end, or until the operator
+    /// quits or a check fails; the outcome is the walk's.
+    public func walk() async -> Outcome {
+        guard askForParameters() else { return Outcome(status: .exited(1)) }
+        while progress.step <= runbook.steps.count {
+            let step = runbook.steps[progress.step - 1]
+            let unmet = step.unmetConditions(in: interpreter.context.session.variables)
+            if !unmet.isEmpty {
+                console.notice("step \(step.ordinal) (\(step.number). \(step.title)) does not apply: \(unmet.joined(separator: ", "))")
+                progress.skipped.insert(step.ordinal)
+                progress.step += 1
+                if let failed = save() { return failed }
+                continue
+            }
+            if let failed = save() { return failed }
+            switch await attend(step) {
+            case .done:
+                progress.done.insert(step.ordinal)
+                progress.skipped.remove(step.ordinal)
+                progress.step += 1
+            case .skip:
+                progress.skipped.insert(step.ordinal)
+                progress.step += 1
+            case .back:
+                progress.step = previousApplicable(before: step.ordinal)
+            case .quit:
+                if let failed = save() { return failed }
+                console.notice("stopped at step \(step.ordinal); `opsshell guide --resume` continues here")
+                return .success
+            case .stop(let reason):
+                if let failed = save() { return failed }
+                console.error("\(reason)\nthe walk stops at step \(step.ordinal); put it right, then `opsshell guide --resume` runs this step again")
+                return Outcome(status: .exited(1))
+            }
+        }
+        progress.finished = true
+        if let failed = save() { return failed }
+        let skipped = progress.skipped.sorted()
+        console.line("The runbook is done: \(progress.done.count) steps run" + (skipped.isEmpty ? "." : ", skipped: \(skipped.map(String.init).joined(separator: ", ")).")
+                     + " The walk is recorded in \(progress.recording).", style: .success)
+        return .success
+    }
+
+    /// Shows the step and asks what to do until the step is done, skipped,
+    /// left, or a check fails.
+    private func attend(_ step: RunbookStep) async -> Choice {
+        var lines = step.commands.map(\.text)
+        show(step, lines)
+        await preview(lines)
+        while true {
+            guard let answer = terminal.choose("[r]un, [s]kip, [e]dit, s[h]ell, [b]ack, [q]uit? ") else { return .quit }
+            switch answer.trimmingTrailingBlanks().lowercased() {
+            case "r", "run":
+                switch await run(step, lines) {
+                case .none: return .done
+                case .some(.stop(let reason)): return .stop(reason)
+                case .some: console.notice("step \(step.ordinal) is not done: run it again, edit a line, skip it, or look in the shell")
+                }
+            case "s", "skip": return .skip
+            case "b", "back": return .back
+            case "q", "quit": return .quit
+            case "h", "shell":
+                console.notice("the shell, on the guide's session; `exit` returns to step \(step.ordinal)")
+                await terminal.shell(interpreter)
+            case "e", "edit":
+                guard let index = pickLine(lines), let edited = terminal.edit(lines[index], prompt: "[\(index + 1)] "), !edited.isEmpty else { continue }
+                lines[index] = edited
+                show(step, lines)
+                await preview(lines)
+            default:
+                console.error("answer r (run), s (skip), e (edit), h (shell), b (back) or q (quit)")
+            }
+        }
+    }
+
+    /// Runs the step's lines in order, then its checks, on the targets the
+    /// lines move to; the target stack is back where it was afterwards. Nil
+    /// when all went well; `.skip` when a line failed or was interrupted
+    /// (the operator decides), `.stop` when a check failed.
+    private func run(_ step: RunbookStep, _ lines: [String]) async -> Choice? {
+        let depth = interpreter.context.session.targets.count
+        defer { while interpreter.context.session.targets.count > depth { interpreter.context.session.pop() } }
+        for (index, line) in lines.enumerated() {
+            console.write("▶ [\(index + 1)] \(line)\n", style: .bold, to: .error)
+            let outcome = await timed("step \(step.ordinal), line \(index + 1)") { await self.terminal.run(line, in: self.interpreter) }
+            if outcome.status == .interrupted { return .skip }
+            guard outcome.status.isSuccess else {
+                console.error("step \(step.ordinal), line \(index + 1) failed (\(outcome.status)): \(line)")
+                return .skip
+            }
+            if outcome.endsSession { console.notice("`exit` at the first target ends a guided walk only with [q]uit") }
+        }
+        for check in step.checks where check.kind != .when {
+            console.write("▶ \(check.kind.rawValue): \(check.command)\n", style: .bold, to: .error)
+            let outcome = await timed("step \(step.ordinal), \(check.kind.rawValue)") { await self.terminal.run(check.command, in: self.interpreter) }
+            if outcome.status == .interrupted { return .skip }
+            guard outcome.status.isSuccess else {
+                return .stop("step \(step.ordinal)'s \(check.kind.rawValue) failed (\(outcome.status)): \(check.command)")
+            }
+        }
+        return nil
+    }
+
+    /// Runs `body`, saying how long it has run every minute, and at the end
+    /// when it took a while.
+    private func timed(_ what: String, _ body: @escaping @MainActor () async -> Outcome) async -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let console = self.console
+        let ticker = Task {
+            while true {
+                try await Task.sleep(for: .seconds(60))
+                console.write("… \(what): \(started.duration(to: clock.now).clockText) so far\n", style: .dim, to: .error)
+            }
+        }
+        let outcome = await body()
+        ticker.cancel()
+        let elapsed = started.duration(to: clock.now)
+        if elapsed > .seconds(3) { console.write("  \(what) took \(elapsed.clockText)\n", style: .dim, to: .error) }
+        return outcome
+    }
+
+    private func show(_ step: RunbookStep, _ lines: [String]) {
+        var edited = step
+        var index = 0
+        for blockIndex in edited.blocks.indices {
+            for commandIndex in edited.blocks[blockIndex].commands.indices where index < lines.count {
+                edited.blocks[blockIndex].commands[commandIndex].text = lines[index]
+                index += 1
+            }
+        }
+        let view = StepView(step: edited, total: runbook.steps.count, width: terminal.width)
+        console.write(view.header(), to: .output)
+        console.write(view.prose(), to: .output)
+        if !lines.isEmpty || !step.checks.isEmpty {
+            console.write("\n", style: .plain, to: .output)
+            console.write(view.commands(), to: .output)
+        }
+    }
+
+    /// Every line in dry-run: its exact form on each host, nothing run,
+    /// nothing recorded; the session is as it was afterwards.
+    private func preview(_ lines: [String]) async {
+        guard !lines.isEmpty else { return }
+        let saved = interpreter.context.session
+        let recorder = interpreter.context.recorder, audit = interpreter.context.audit
+        interpreter.context.recorder = nil
+        interpreter.context.audit = nil
+        interpreter.context.session.dryRun = true
+        console.write("  what runs where:\n", style: .dim, to: .output)
+        for line in lines { _ = await interpreter.run(line) }
+        interpreter.context.session = saved
+        interpreter.context.recorder = recorder
+        interpreter.context.audit = audit
+    }
+
+    private func pickLine(_ lines: [String]) -> Int? {
+        guard lines.count > 1 else { return lines.isEmpty ? nil : 0 }
+        guard let answer = terminal.choose("edit which line [1-\(lines.count)]? "), let number = Int(answer.trimmingTrailingBlanks()),
+              (1...lines.count).contains(number) else { return nil }
+        return number - 1
+    }
+
+    private func previousApplicable(before ordinal: Int) -> Int {
+        var candidate = ordinal - 1
+        while candidate > 1, !runbook.steps[candidate - 1].unmetConditions(in: interpreter.context.session.variables).isEmpty {
+            candidate -= 1
+        }
+        return max(1, candidate)
+    }
+
+    /// Asks for each variable the runbook uses and the session lacks.
+    private func askForParameters() -> Bool {
+        var names: [String] = []
+        for step in runbook.steps {
+            // Conditions first: they decide which steps apply at all.
+            let texts = step.checks.map { $0.kind == .when ? "$" + ($0.command.split(separator: "=").first.map(String.init) ?? "") : $0.command }
+                + step.commands.map(\.text)
+            for text in texts {
+                guard let words = try? Words(parsing: text) else { continue }
+                for case .reference(let reference) in words.source.pieces {
+                    if case .variable(let name) = reference.kind, !names.contains(name) { names.append(name) }
+                }
+            }
+        }
+        for name in names where interpreter.context.session.variables[name] == nil {
+            guard let value = terminal.choose("This runbook uses $\(name); its value: "), !value.trimmingTrailingBlanks().isEmpty else {
+                console.error("$\(name) has no value; give it with --set \(name)=VALUE")
+                return false
+            }
+            do {
+                try interpreter.context.session.variables.set(name, to: value.trimmingTrailingBlanks())
+                try interpreter.context.recorder?.willRun("set \(name) \(ShellQuoting.quote(value.trimmingTrailingBlanks()))")
+                try interpreter.context.recorder?.didRun(.success, seconds: 0)
+            } catch {
+                console.error("\(error)")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Writes the progress, with the session's variables as they are now.
+    private func save() -> Outcome? {
+        progress.variables = interpreter.context.session.variables.all
+            .filter { !$0.variable.isSecret }.map { ($0.name, $0.variable.value) }
+        do {
+            try progress.save(to: progressPath)
+            return nil
+        } catch {
+            console.error("cannot keep the guide's place: \(error); nothing more runs")
+            return Outcome(status: .exited(1))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a guided walk is, kept in a small text file beside its recording,
+/// so `opsshell guide --resume` continues after a crash or a dropped VPN.
+///
+/// The file is rewritten whole (a temporary file, fsync, rename) before each
+/// step starts and after it ends: a kill at any moment leaves the last
+/// complete state.
+///
+///     # opsshell guide progress
+///     runbook geo-rebuild
+///     fingerprint 3b0f9c2e11a4d6f7
+///     recording /home/op/.local/state/opsshell/guides/geo-rebuild-20261129-031502.ops
+///     step 8
+///     done 1 2 3 4 5 6 7
+///     set role dr-base-db-patroni
+public struct GuideProgress: Sendable, Equatable {
+    /// The runbook's file path, or a built-in runbook's name.
+    public var runbook: String
+    /// A hash of the runbook's text: resuming over a changed runbook warns.
+    public var fingerprint: String
+    public var recording: String
+    /// The ordinal of the step the walk is at (the next one to run).
+    public var step: Int
+    /// Ordinals of the steps run to the end, checks passed.
+    public var done: Set<Int> = []
+    /// Ordinals of the steps the operator skipped.
+    public var skipped: Set<Int> = []
+    /// The session's variables, secrets left out (they are asked again).
+    public var variables: [(name: String, value: String)] = []
+    /// Whether the walk reached its end.
+    public var finished = false
+
+    public init(runbook: String, fingerprint: String, recording: String, step: Int = 1) {
+        self.runbook = runbook
+        self.fingerprint = fingerprint
+        self.recording = recording
+        self.step = step
+    }
+
+    public static func == (a: GuideProgress, b: GuideProgress) -> Bool {
+        a.runbook == b.runbook && a.fingerprint == b.fingerprint && a.recording == b.recording && a.step == b.step
+            && a.done == b.done && a.skipped == b.skipped && a.finished == b.finished
+            && a.variables.map(\.name) == b.variables.map(\.name) && a.variables.map(\.value) == b.variables.map(\.value)
+    }
+
+    /// The progress file for a recording.
+    public static func path(forRecording recording: String) -> String { recording + ".guide" }
+
+    /// The file's text.
+    public var text: String {
+        var lines = ["# opsshell guide progress", "runbook \(runbook)", "fingerprint \(fingerprint)", "recording \(recording)", "step \(step)"]
+        lines.append((["done"] + done.sorted().map(String.init)).joined(separator: " "))
+        lines.append((["skipped"] + skipped.sorted().map(String.init)).joined(separator: " "))
+        // The value as it is to the end of the line (not in the shell's
+        // language, where `$` would be a reference); `\` and newlines escaped.
+        for (name, value) in variables { lines.append("set \(name) \(Self.escaped(value))") }
+        if finished { lines.append("finished") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads a progress file's text; nil when it is not one.
+    public init?(text: String) {
+        var fields: [String: String] = [:]
+        var variables: [(String, String)] = []
+        var finished = false
+        for line in text.textLines where !line.isEmpty && !line.hasPrefix("#") {
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            if parts[0] == "set" {
+                guard parts.count == 2 else { return nil }
+                let pair = parts[1].split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard Variables.isValidName(pair[0]) else { return nil }
+                variables.append((pair[0], Self.unescaped(pair.count == 2 ? pair[1] : "")))
+            } else if parts[0] == "finished" {
+                finished = true
+            } else {
+                fields[parts[0]] = parts.count == 2 ? parts[1] : ""
+            }
+        }
+        guard let runbook = fields["runbook"], let fingerprint = fields["fingerprint"], let recording = fields["recording"],
+              let step = fields["step"].flatMap({ Int($0) }) else { return nil }
+        self.init(runbook: runbook, fingerprint: fingerprint, recording: recording, step: step)
+        done = Set((fields["done"] ?? "").split(separator: " ").compactMap { Int($0) })
+        skipped = Set((fields["skipped"] ?? "").split(separator: " ").compactMap { Int($0) })
+        self.variables = variables
+        self.finished = finished
+    }
+
+    /// Writes the file so that a crash leaves the old or the new one whole.
+    public func save(to path: String) throws(RecordingError) {
+        let temporary = path + ".tmp"
+        let file = try AppendOnlyFile(path: temporary, mode: 0o600, truncate: true)
+        try file.append(text)
+        file.close()
+        guard rename(temporary, path) == 0 else {
+            throw RecordingError(path: path, errno: errno)
+        }
+    }
+
+    static func escaped(_ value: String) -> String {
+        var text = ""
+        for character in value {
+            switch character {
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\r\n": text += "\\r\\n"  // one Character in Swift
+            default: text.append(character)
+            }
+        }
+        return text
+    }
+
+    static func unescaped(_ text: String) -> String {
+        var value = ""
+        var escaping = false
+        for character in text {
+            if escaping {
+                value += character == "n" ? "\n" : character == "r" ? "\r" : String(character)
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                value.append(character)
+            }
+        }
+        return value
+    }
+
+    /// A short, stable hash of a runbook's text (FNV-1a, 64 bits).
+    public static func fingerprint(of text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import OpsKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension OpsShellCommand {
+    /// `opsshell guide RUNBOOK.md`, `guide geo-rebuild`, `guide --list`,
+    /// `guide --resume`.
+    struct GuideRunbook: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "guide", abstract: "Walk through a Markdown runbook step by step.",
+            discussion: """
+                RUNBOOK is a Markdown file or a built-in runbook (\(BuiltinRunbooks.names.joined(separator: ", "))). \
+                The walk is recorded (--record FILE, else under $XDG_STATE_HOME/opsshell/guides/), and its \
+                place is kept in FILE.guide beside the recording: --resume continues there.
+                """)
+
+        @Argument(help: "A Markdown runbook, or a built-in one's name.") var runbook: String?
+        @ArgumentParser.Flag(name: .long, help: "Print the steps found, one line each, with their commands; run nothing.") var list = false
+        @ArgumentParser.Flag(name: .long, help: "Continue the last unfinished walk (of RUNBOOK, when given).") var resume = false
+        @OptionGroup var options: SessionOptions
+
+        @MainActor
+        mutating func run() async throws {
+            if list {
+                guard let runbook else { throw ValidationError("--list needs a runbook") }
+                print(GuideListing.text(try Self.load(runbook)), terminator: "")
+                return
+            }
+            var progress: GuideProgress
+            let book: Runbook
+            if resume {
+                let path = try GuideFiles.progressToResume(runbook: runbook, recording: options.record)
+                guard let text = readText(path), let found = GuideProgress(text: text) else {
+                    throw ValidationError("\(path) is not a guide's progress file")
+                }
+                guard !found.finished else { throw ValidationError("the walk in \(path) is finished; start a new one with opsshell guide \(found.runbook)") }
+                progress = found
+                book = try Self.load(found.runbook)
+                if book.fingerprint != found.fingerprint {
+                    TerminalConsole().notice("\(found.runbook) has changed since this walk started; steps are resumed by number")
+                }
+                // The walk's own variables first (the pinned date too), then --set.
+                options.variables = found.variables.map { "\($0.name)=\($0.value)" } + options.variables
+                options.record = found.recording
+                TerminalConsole().notice("resuming \(found.runbook) at step \(found.step); recording to \(found.recording)")
+            } else {
+                guard let runbook else { throw ValidationError("which runbook? a Markdown file, or one of: \(BuiltinRunbooks.names.joined(separator: ", "))") }
+                book = try Self.load(runbook)
+                let recording = try options.record ?? GuideFiles.newRecording(for: runbook)
+                options.record = recording
+                progress = GuideProgress(runbook: BuiltinRunbooks.text(named: runbook) == nil ? absolutePath(runbook) : runbook,
+                                         fingerprint: book.fingerprint, recording: recording)
+                TerminalConsole().notice("recording this walk to \(recording)")
+            }
+            if options.yes {
+                TerminalConsole().notice("--yes does not apply to a guided walk: a person confirms each destructive step")
+                options.yes = false
+            }
+            let interactive = isatty(STDIN_FILENO) != 0
+            let editor = interactive ? LineEditor(program: "opsshell", historyPath: StatePaths.history) : nil
+            let interpreter = try options.makeInterpreter(history: { [] })
+            if let editor {
+                let completer = Completer(catalog: interpreter.context.catalog, inventory: interpreter.context.inventory)
+                editor.complete = { text in
+                    let completion = completer.complete(text, in: interpreter.session)
+                    return (completion.typed, completion.candidates)
+                }
+            }
+            let terminal = TerminalGuide(editor: editor, interruption: Interruption(whenIdle: {}))
+            let guide = Guide(runbook: book, progress: progress, progressPath: GuideProgress.path(forRecording: progress.recording),
+                              interpreter: interpreter, terminal: terminal)
+            let outcome = await guide.walk()
+            interpreter.context.recorder?.stop()
+            interpreter.closeConnections()
+            throw ExitCode(outcome.status.code)
+        }
+
+        /// A built-in runbook by name, else a file.
+        static func load(_ name: String) throws -> Runbook {
+            do {
+                if let bytes = BuiltinRunbooks.text(named: name) { return try Runbook(bytes: bytes, source: name) }
+                guard let bytes = readBytes(name) else {
+                    throw ValidationError("cannot read \(name): \(String(cString: strerror(errno))); built-in runbooks: \(BuiltinRunbooks.names.joined(separator: ", "))")
+                }
+                return try Runbook(bytes: bytes, source: name)
+            } catch let error as RunbookError {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+}
+
+/// A file's bytes, or nil when it cannot be read.
+func readBytes(_ path: String) -> [UInt8]? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count > 0 { bytes += buffer[..<count] }
+        if count < buffer.count { return ferror(file) == 0 ? bytes : nil }
+    }
+}
+
+func absolutePath(_ path: String) -> String {
+    guard !path.hasPrefix("/"), let directory = getcwd(nil, 0) else { return path }
+    defer { free(directory) }
+    return String(cString: directory) + "/" + path
+}
