@@ -45,6 +45,16 @@ struct RecognitionTests {
         #expect(catalog.risk(of: try Words(parsing: line).words.map(\.symbolicText)) == risk)
     }
 
+    @Test("find reads, unless it deletes or runs a command on what it finds", arguments: [
+        ("find /var/opt/gitlab -name '*.conf'", Risk.readOnly),
+        ("sudo find /var/opt/gitlab/postgresql/data -mindepth 1 -delete", .destroysData),
+        ("find /tmp -name x -exec rm -rf {} +", .destroysData),
+        ("find /tmp -name x -exec chmod 600 {} ;", .changesState),
+    ])
+    func find(line: String, risk: Risk) throws {
+        #expect(catalog.risk(of: try Words(parsing: line).words.map(\.symbolicText)) == risk)
+    }
+
     @Test("finds the tool behind sudo, envdir, env, full paths and vendor names", arguments: lines)
     func recognises(line: String, tool: String, risk: Risk) throws {
         let found = try #require(try recognise(line))

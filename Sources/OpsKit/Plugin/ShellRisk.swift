@@ -25,10 +25,20 @@ public enum ShellRisk {
         let name = tool.map { basename($0.executable) } ?? basename(words.first ?? "")
         let arguments = tool?.arguments ?? []
         if name == "rm", arguments.contains(where: isRecursiveFlag) { return .destroysData }
+        if name == "find" { return findRisk(arguments) }
         if name == "crontab", arguments.contains("-r") { return .destroysData }
         if destroyers.contains(name) || name.hasPrefix("mkfs.") { return .destroysData }
         if name == "crontab", arguments.isEmpty || arguments == ["-l"] { return .readOnly }
         return readers.contains(name) && name != "crontab" ? .readOnly : .changesState
+    }
+
+    /// `find` reads, unless it deletes (`-delete`) or runs a command on what
+    /// it finds (`-exec rm -rf {} +`: that command's risk, at least a change).
+    static func findRisk(_ arguments: [String]) -> Risk {
+        if arguments.contains("-delete") { return .destroysData }
+        guard let exec = arguments.firstIndex(where: { ["-exec", "-execdir", "-ok", "-okdir"].contains($0) }) else { return .readOnly }
+        let command = arguments[(exec + 1)...].prefix { $0 != ";" && $0 != "+" && $0 != "\\;" }
+        return max(.changesState, classifySimple(Array(command)))
     }
 
     static func isRecursiveFlag(_ argument: String) -> Bool {
