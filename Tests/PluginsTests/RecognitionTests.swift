@@ -32,6 +32,7 @@ struct RecognitionTests {
         ("sudo systemctl stop patroni", "systemctl", .changesState),
         ("/bin/systemctl is-active patroni", "systemctl", .readOnly),
         ("env PATH=/x nice -n 5 systemctl status patroni", "systemctl", .readOnly),
+        ("sudo -iu gitlab-psql /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-list", "wal-e", .readOnly),
         ("PGUSER=x timeout 5 patronictl list", "patronictl", .readOnly),
         ("knife node list", "knife", .readOnly),
         ("knife ssh roles:dr-base-db-patroni 'sudo systemctl stop patroni'", "knife", .changesState),

@@ -102,6 +102,15 @@ public final class PseudoTerminal: @unchecked Sendable {
         }
     }
 
+    /// Waits for `prompt` after `offset` and for libedit to be reading, so
+    /// the next keys are an answer to it; returns the mark after the prompt.
+    @discardableResult
+    public func expectInput(_ prompt: String, after offset: String.Index? = nil, within seconds: Double = 10) throws -> String.Index {
+        let end = try expect(prompt, after: offset, within: seconds)
+        try waitForLineEditing(until: Monotonic.now + 10)
+        return end
+    }
+
     /// libedit prints the prompt a moment before it puts the terminal in
     /// raw mode; keys typed in between are read in cooked mode (a ^D there
     /// even turns into NUL). A person cannot type that fast, a test can:

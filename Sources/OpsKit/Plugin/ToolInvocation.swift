@@ -72,7 +72,9 @@ public struct ToolInvocation: Sendable {
         while let word = iterator.next(), word.hasPrefix("-") {
             count += 1
             if word == "--" { break }
-            if valued.contains(word) {
+            // `-iu USER`: a cluster of short options whose last one takes a value.
+            let last = word.hasPrefix("--") || word.count < 3 ? word : "-" + String(word.last!)
+            if valued.contains(word) || valued.contains(last) {
                 count += 1
                 _ = iterator.next()
             }
