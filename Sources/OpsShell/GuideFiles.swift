@@ -28,6 +28,15 @@ enum GuideFiles {
         return try directory() + "/\(name)-\(stamp).ops"
     }
 
+    /// Makes a walk recorded elsewhere (`--record FILE`) findable by a bare
+    /// `--resume`: a link to its progress file in the guides directory.
+    static func register(progress path: String) {
+        guard let directory = try? directory(), !path.hasPrefix(directory + "/") else { return }
+        let link = directory + "/walk-" + GuideProgress.fingerprint(of: path) + ".guide"
+        unlink(link)
+        symlink(path, link)
+    }
+
     /// The progress file `--resume` continues: the recording's, when given;
     /// else the newest unfinished walk (of `runbook`, when given).
     static func progressToResume(runbook: String?, recording: String?) throws -> String {

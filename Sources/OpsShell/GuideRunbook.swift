@@ -48,11 +48,13 @@ extension OpsShellCommand {
             } else {
                 guard let runbook else { throw ValidationError("which runbook? a Markdown file, or one of: \(BuiltinRunbooks.names.joined(separator: ", "))") }
                 book = try Self.load(runbook)
-                let recording = try options.record ?? GuideFiles.newRecording(for: runbook)
+                // Absolute: --resume may run from another directory.
+                let recording = absolutePath(try options.record ?? GuideFiles.newRecording(for: runbook))
                 options.record = recording
                 progress = GuideProgress(runbook: BuiltinRunbooks.text(named: runbook) == nil ? absolutePath(runbook) : runbook,
                                          fingerprint: book.fingerprint, recording: recording)
                 TerminalConsole().notice("recording this walk to \(recording)")
+                GuideFiles.register(progress: GuideProgress.path(forRecording: recording))
             }
             if options.yes {
                 TerminalConsole().notice("--yes does not apply to a guided walk: a person confirms each destructive step")

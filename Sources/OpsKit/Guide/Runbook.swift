@@ -8,8 +8,13 @@ public struct Runbook: Sendable, Equatable {
     public var source: String
     /// The numbered steps, in file order.
     public var steps: [RunbookStep]
-    /// A hash of the text: a resumed walk notices a changed runbook.
+    /// A hash of the text: a resumed walk notices a changed runbook. Not
+    /// part of equality: the same steps read from CRLF text are the same runbook.
     public var fingerprint: String
+
+    public static func == (a: Runbook, b: Runbook) -> Bool {
+        a.title == b.title && a.source == b.source && a.steps == b.steps
+    }
 
     /// Reads a file's content. Throws `RunbookError.notText` for bytes that are
     /// not UTF-8 or hold control bytes (a binary file), and the errors of
