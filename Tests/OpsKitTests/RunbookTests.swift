@@ -394,10 +394,13 @@ struct RunbookFuzzTests {
     }
 
     @Test("random bytes, cut, thinned and spliced copies of the seed are read or refused, never a crash")
-    func mutations() {
+    func mutations() async {
+        // Seconds of CPU: it yields between inputs, so the tests running
+        // beside it on Swift's few pool threads (timed streaming ones) go on.
         var random = SplitMix(state: 0x5EED)
         var outcomes: [Bool] = []
         for _ in 0..<3000 {
+            await Task.yield()
             outcomes.append(Self.read((0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }))
         }
         for end in stride(from: 0, through: Self.seed.count, by: 97) {
@@ -405,6 +408,7 @@ struct RunbookFuzzTests {
         }
         let lines = fixture("runbooks/geo-patroni-cluster.md").textLines
         for index in lines.indices {
+            await Task.yield()
             var dropped = lines
             dropped.remove(at: index)
             outcomes.append(Self.read(Array(dropped.joined(separator: "\n").utf8)))
@@ -413,10 +417,12 @@ struct RunbookFuzzTests {
             outcomes.append(Self.read(Array(doubled.joined(separator: "\n").utf8)))
         }
         for _ in 0..<2000 {
+            await Task.yield()
             let pieces = (0..<Int.random(in: 0...60, using: &random)).map { _ in Self.pieces.randomElement(using: &random)! }
             outcomes.append(Self.read(Array(pieces.joined().utf8)))
         }
         for _ in 0..<500 {
+            await Task.yield()
             var text = String(decoding: Self.seed, as: UTF8.self)
             for _ in 0..<Int.random(in: 1...6, using: &random) {
                 let offset = Int.random(in: 0...text.count, using: &random)

@@ -33,9 +33,8 @@
 ///    heading that is not a step.
 /// 5. **Checks.** `<!-- opsshell: check COMMAND -->`,
 ///    `<!-- opsshell: wait COMMAND -->` and `<!-- opsshell: when NAME=VALUE -->`
-///    (any case, may span lines; the
-///    command's whitespace collapsed) belong to the step they are in, in
-///    order. Another word after `opsshell:` is an error, as is such a comment
+///    (any case, may span lines; the command's whitespace collapsed) belong
+///    to the step they are in, in order. Another word after `opsshell:` is an error, as is such a comment
 ///    outside any step. Other HTML comments are dropped; one never closed is
 ///    an error. `<!--` inside a backtick code span is text.
 /// 6. **Commands and output** in a block (see `RunbookBlock`):
