@@ -94,19 +94,6 @@ extension OpsShellCommand {
     }
 }
 
-/// A file's bytes, or nil when it cannot be read.
-func readBytes(_ path: String) -> [UInt8]? {
-    guard let file = fopen(path, "rb") else { return nil }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count > 0 { bytes += buffer[..<count] }
-        if count < buffer.count { return ferror(file) == 0 ? bytes : nil }
-    }
-}
-
 func absolutePath(_ path: String) -> String {
     guard !path.hasPrefix("/"), let directory = getcwd(nil, 0) else { return path }
     defer { free(directory) }

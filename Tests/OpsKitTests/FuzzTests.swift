@@ -5,24 +5,12 @@ import Testing
 
 @Suite("Fuzzing the parser")
 struct FuzzTests {
-    /// A small, seeded generator so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [String] = ["'", "\"", "\\", "$", "{", "}", "(", ")", "#", " ", "\t", "\n", "a", "Z", "_", "1",
                                      "date", "$(date +%F)", "${", "$datadir", "|", ";", "é", "☃", "\u{0}", "\u{7F}"]
 
     @Test("100,000 random lines either parse or get an error; never a crash")
     func randomLines() {
-        var random = SplitMix(state: 0x5EED)
+        var random = SeededRandom(seed: 0x5EED)
         var variables = Variables(date: "2026-11-29")
         try! variables.set("datadir", to: "/var/opt/gitlab/postgresql/data")
         var parsed = 0, rejected = 0
@@ -62,7 +50,7 @@ struct FuzzTests {
     @Test("20,000 random lines through the whole interpreter in dry-run: a status each, never a crash")
     @MainActor
     func randomCommands() async {
-        var random = SplitMix(state: 0xD2E7)
+        var random = SeededRandom(seed: 0xD2E7)
         let console = TestConsole()
         let shell = makeInterpreter(console: console, plugins: BuiltinPlugins.all) { $0.dryRun = true }
         _ = await shell.run("set datadir /var/opt/gitlab/postgresql/data")

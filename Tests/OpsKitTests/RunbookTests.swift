@@ -358,18 +358,6 @@ struct RunbookReaderTests {
 
 @Suite("Fuzzing the runbook reader")
 struct RunbookFuzzTests {
-    /// A small, seeded generator so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seed = Array(fixture("runbooks/geo-patroni-cluster.md").utf8)
 
     /// Markdown and shell pieces that steer the reader into its corners.
@@ -397,7 +385,7 @@ struct RunbookFuzzTests {
     func mutations() async {
         // Seconds of CPU: it yields between inputs, so the tests running
         // beside it on Swift's few pool threads (timed streaming ones) go on.
-        var random = SplitMix(state: 0x5EED)
+        var random = SeededRandom(seed: 0x5EED)
         var outcomes: [Bool] = []
         for _ in 0..<3000 {
             await Task.yield()

@@ -200,6 +200,11 @@ func expandTilde(_ path: String) -> String {
 /// Reads a whole file as UTF-8 (invalid bytes replaced); nil with errno set
 /// when it cannot be read. No Foundation: it costs start-up time.
 public func readText(_ path: String) -> String? {
+    readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Reads a whole file's bytes; nil with errno set when it cannot be read.
+public func readBytes(_ path: String) -> [UInt8]? {
     guard let file = fopen(path, "r") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []
@@ -207,7 +212,6 @@ public func readText(_ path: String) -> String? {
     while true {
         let count = fread(&buffer, 1, buffer.count, file)
         bytes.append(contentsOf: buffer[..<count])
-        if count < buffer.count { break }
+        if count < buffer.count { return ferror(file) == 0 ? bytes : nil }
     }
-    return String(decoding: bytes, as: UTF8.self)
 }
