@@ -50,9 +50,9 @@ public struct ConsulAPI: Sendable {
     /// `/v1/kv/KEY` with the key's bytes escaped, its slashes kept.
     public func kvPath(_ key: String) -> String { "/v1/kv/" + Self.escaped(key, keepSlash: true) }
 
-    /// Sends one request; the status, the `X-Consul-Index` and the body.
+    /// Sends one request; the status and the body.
     func send(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, timeout: Duration = .seconds(10)) async throws(ConsulError)
-        -> (status: Int, index: UInt64?, body: [UInt8]) {
+        -> (status: Int, body: [UInt8]) {
         if let (host, port) = hostAndPort, let failure = TCPProbe.failure(host: host, port: port) {
             throw ConsulError.unreachable(address: baseURL, reason: failure)
         }
@@ -63,8 +63,7 @@ public struct ConsulAPI: Sendable {
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
             let collected = try await response.body.collect(upTo: 64 << 20)
-            let index = response.headers.first(name: "X-Consul-Index").flatMap(UInt64.init)
-            return (Int(response.status.code), index, Array(collected.readableBytesView))
+            return (Int(response.status.code), Array(collected.readableBytesView))
         } catch {
             throw ConsulError.unreachable(address: baseURL, reason: "\(error)")
         }

@@ -53,7 +53,7 @@ public struct ConsulMember: Sendable, Equatable {
 
     var cells: [String] { [node, address, status, type, build, protocolVersion, datacenter, partition, segment] }
 
-    static func table(_ members: [ConsulMember], detailed: Bool) -> RecordTable {
+    static func table(_ members: [ConsulMember]) -> RecordTable {
         RecordTable(columns: columns.map { $0.lowercased() }, rows: members.map(\.cells))
     }
 

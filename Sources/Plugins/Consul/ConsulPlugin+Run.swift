@@ -33,7 +33,7 @@ extension ConsulPlugin {
             console.error("\(error)")
             return Outcome(status: .exited(1))
         }
-        let answer: (status: Int, index: UInt64?, body: [UInt8])
+        let answer: (status: Int, body: [UInt8])
         do {
             answer = try await api.send(request.method, request.url, body: body)
         } catch {

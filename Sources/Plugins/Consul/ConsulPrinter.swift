@@ -7,7 +7,7 @@ struct ConsulPrinter {
     let command: ConsulCommand
     let json: Bool
 
-    func show(_ answer: (status: Int, index: UInt64?, body: [UInt8]), on console: any Console) throws(ConsulError) -> Outcome {
+    func show(_ answer: (status: Int, body: [UInt8]), on console: any Console) throws(ConsulError) -> Outcome {
         let key = command.key
         if answer.status == 404, command.verb == .get {
             // A missing prefix lists nothing; a missing key is an error (exit 1).
@@ -21,7 +21,7 @@ struct ConsulPrinter {
         switch command.verb {
         case .members:
             let members = try ConsulMember.parse(answer.body)
-            return emit(ConsulMember.table(members, detailed: false), text: ConsulMember.columnized(members), on: console)
+            return emit(ConsulMember.table(members), text: ConsulMember.columnized(members), on: console)
         case .get where command.isSet("keys"):
             guard let keys = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String] else {
                 throw ConsulError.unreadable("?keys did not answer with a list of keys")
@@ -35,13 +35,23 @@ struct ConsulPrinter {
         case .put, .delete:
             let written = String(decoding: answer.body, as: UTF8.self).trimmingTrailingBlanks() == "true"
             guard written else {
-                console.error(command.verb == .put ? (command.flags["modify-index"] ?? "0") == "0" ? "Error! Did not write to \(key): CAS performed with index=0 and key already exists." : "Error! Did not write to \(key): CAS failed" : "Error! Did not delete key \(key): CAS failed")
+                console.error(casFailure)
                 return Outcome(status: .exited(1))
             }
             let message = command.verb == .put ? "Success! Data written to: \(key)"
                 : command.isRecursive ? "Success! Deleted keys with prefix: \(key)" : "Success! Deleted key: \(key)"
             return emit(RecordTable(columns: ["key", "result"], rows: [[key, command.verb == .put ? "written" : "deleted"]]), text: message + "\n", on: console)
         }
+    }
+
+    /// What the CLI says when a `-cas` write or delete did not happen
+    /// (`command/kv/put/kv_put.go`, `command/kv/del/kv_delete.go`).
+    private var casFailure: String {
+        let key = command.key
+        guard command.verb == .put else { return "Error! Did not delete key \(key): CAS failed" }
+        return (command.flags["modify-index"] ?? "0") == "0"
+            ? "Error! Did not write to \(key): CAS performed with index=0 and key already exists."
+            : "Error! Did not write to \(key): CAS failed"
     }
 
     /// `kv get`'s text: the value; `KEY:VALUE` lines with `-recurse`;
