@@ -171,6 +171,27 @@ struct GuideTests {
         #expect(console.error.contains("does not apply: dcs is 'etcd', not 'consul'"))
     }
 
+    @Test("the preview runs nothing: built-ins that act even in dry-run (echo, sleep, confirm) are only named")
+    func previewRunsNothing() async throws {
+        defer { directory.remove() }
+        let book = try runbook("""
+            1. Built-ins.
+               ```sh
+               echo marker-xyz
+               sleep 30s
+               confirm "really?"
+               touch \(directory.path)/made
+               ```
+            """)
+        let console = TestConsole()
+        let (outcome, progress, terminal) = try await walk(book, answers: ["q"], console: console)
+        #expect(outcome.status == .success && progress.step == 1)
+        #expect(console.output.contains("built-in, on local: sleep 30s\n"))
+        #expect(console.output.contains("built-in, on local: echo marker-xyz\n") && !console.output.contains("\nmarker-xyz\n"))
+        #expect(terminal.prompts == ["[r]un, [s]kip, [e]dit, s[h]ell, [b]ack, [q]uit? "], "confirm asked nothing")
+        #expect(console.output.contains("dry-run: on local (changes state): touch \(directory.path)/made") && !exists("made"))
+    }
+
     @Test("the progress file: written whole and read back the same, odd values too")
     func progressFile() throws {
         defer { directory.remove() }

@@ -152,7 +152,7 @@ public final class Guide {
                 index += 1
             }
         }
-        let view = StepView(step: edited, total: runbook.steps.count, width: terminal.width)
+        let view = StepView(step: edited, total: runbook.steps.count, width: terminal.width, variables: interpreter.context.session.variables)
         console.write(view.header(), to: .output)
         console.write(view.prose(), to: .output)
         if !lines.isEmpty || !step.checks.isEmpty {
@@ -171,7 +171,17 @@ public final class Guide {
         interpreter.context.audit = nil
         interpreter.context.session.dryRun = true
         console.write("  what runs where:\n", style: .dim, to: .output)
-        for line in lines { _ = await interpreter.run(line) }
+        for line in lines {
+            // Built-ins act even in dry-run (`echo` prints, `sleep` waits,
+            // `confirm` asks): only those that move the target or set a
+            // variable later lines use are run here; the others are named.
+            if let words = try? Words(parsing: line), !words.hasShellSyntax, let first = words.words.first?.symbolicText,
+               interpreter.context.catalog.command(named: first) != nil, !["ssh", "exit", "set", "unset"].contains(first) {
+                console.write("  built-in, on \(interpreter.context.session.target): \(line)\n", style: .dim, to: .output)
+                continue
+            }
+            _ = await interpreter.run(line)
+        }
         interpreter.context.session = saved
         interpreter.context.recorder = recorder
         interpreter.context.audit = audit

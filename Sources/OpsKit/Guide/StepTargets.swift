@@ -3,11 +3,13 @@ extension RunbookStep {
     /// it (`ssh HOST`, `sudo su [- USER]`, `exit`), starting from `start`.
     /// What `guide --list` prints; the walk itself moves the real target
     /// stack with the same lines.
-    public func targetedCommands(from start: Target = .local) -> [(command: RunbookCommand, target: Target)] {
+    /// Host and user names are expanded with `variables` where they can be
+    /// (`ssh $leader`), and shown as written where not.
+    public func targetedCommands(from start: Target = .local, variables: Variables = Variables()) -> [(command: RunbookCommand, target: Target)] {
         var stack = [start]
         return commands.map { command in
             let target = stack[stack.count - 1]
-            let words = (try? Words(parsing: command.text))?.words.map(\.symbolicText) ?? []
+            let words = (try? Words(parsing: command.text))?.words.map { (try? $0.value(in: variables)) ?? $0.symbolicText } ?? []
             if words.count == 2, words[0] == "ssh" {
                 stack.append(Target(host: words[1]))
             } else if let (user, login) = TargetSwitch.parse(words) {

@@ -4,6 +4,7 @@ struct StepView {
     let step: RunbookStep
     let total: Int
     let width: Int
+    let variables: Variables
 
     func header() -> [(text: String, style: Style)] {
         let title = "Step \(step.ordinal) of \(total) · \(step.number). \(step.title) "
@@ -13,12 +14,18 @@ struct StepView {
     /// The prose, without its first line when that is only the title.
     func prose() -> [(text: String, style: Style)] {
         var lines = step.prose
-        if let first = lines.first, first.trimmingTrailingBlanks() == step.title || first.hasPrefix(step.title + ":") && first.count <= step.title.count + 1 {
-            lines.removeFirst()
+        if let first = lines.first {
+            var text = first.trimmingTrailingBlanks()
+            if text.hasSuffix(".") || text.hasSuffix(":") { text.removeLast() }
+            if text == step.title { lines.removeFirst() }
         }
         var parts: [(text: String, style: Style)] = []
-        for line in lines.drop(while: { $0.isEmpty }) {
-            for wrapped in Self.wrap(line, width: max(20, min(width, 100) - 2)) {
+        for paragraph in Self.paragraphs(Array(lines.drop(while: { $0.isEmpty }))) {
+            if paragraph.isEmpty {
+                parts.append(("\n", .plain))
+                continue
+            }
+            for wrapped in Self.wrap(paragraph, width: max(20, min(width, 100) - 2)) {
                 parts.append(("  ", .plain))
                 parts += Self.highlighted(wrapped)
                 parts.append(("\n", .plain))
@@ -27,10 +34,33 @@ struct StepView {
         return parts
     }
 
+    /// The prose's lines joined into paragraphs, so wrapping reflows them:
+    /// a blank line ends one (and stays, as ""), and a list item (`- `, `* `,
+    /// `1. `) starts one.
+    static func paragraphs(_ lines: [String]) -> [String] {
+        var paragraphs: [String] = []
+        var current: String?
+        for line in lines {
+            let body = line.drop { $0 == " " }
+            if body.isEmpty {
+                if let text = current { paragraphs.append(text) }
+                current = nil
+                paragraphs.append("")
+            } else if current == nil || body.hasPrefix("- ") || body.hasPrefix("* ") || body.first?.isNumber == true && body.contains(". ") {
+                if let text = current { paragraphs.append(text) }
+                current = line.trimmingTrailingBlanks()
+            } else {
+                current! += " " + String(body).trimmingTrailingBlanks()
+            }
+        }
+        if let text = current { paragraphs.append(text) }
+        return paragraphs
+    }
+
     /// The commands, numbered, each with the target it runs on.
     func commands() -> [(text: String, style: Style)] {
         var parts: [(text: String, style: Style)] = []
-        let targeted = step.targetedCommands()
+        let targeted = step.targetedCommands(variables: variables)
         let width = targeted.map(\.target.description.count).max() ?? 0
         for (index, item) in targeted.enumerated() {
             parts.append(("  [\(index + 1)] ", .dim))
