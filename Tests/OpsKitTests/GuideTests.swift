@@ -64,6 +64,7 @@ struct GuideTests {
            ```
         3. Make c.
            ```
+           sudo su
            touch \(directory.path)/c
            ```
            <!-- opsshell: check test -f \(directory.path)/c -->
@@ -87,6 +88,11 @@ struct GuideTests {
         let recording = readFile(directory.path + "/walk.ops")
         #expect(recording.contains("touch \(directory.path)/a\n# => exit 0"))
         #expect(recording.contains("test -f \(directory.path)/c\n# => exit 0"))
+        // Readable and replayable: each step named, and the target put back as `exit`.
+        #expect(recording.contains("# step 1 of 3 (1): Make a\ntouch"))
+        let lines = recording.textLines
+        let check = try #require(lines.firstIndex(of: "test -f \(directory.path)/c"))
+        #expect(lines[check + 2] == "exit" && lines[check + 3].hasPrefix("# => exit 0"))
         #expect(!recording.contains("dry-run"), "the preview is not recorded")
     }
 

@@ -102,7 +102,16 @@ public final class Guide {
     /// (the operator decides), `.stop` when a check failed.
     private func run(_ step: RunbookStep, _ lines: [String]) async -> Choice? {
         let depth = interpreter.context.session.targets.count
-        defer { while interpreter.context.session.targets.count > depth { interpreter.context.session.pop() } }
+        try? interpreter.context.recorder?.comment("step \(step.ordinal) of \(runbook.steps.count) (\(step.number)): \(step.title)")
+        defer {
+            // Back where the step started; recorded as the `exit`s it takes,
+            // so a replay of the walk moves as the walk did.
+            while interpreter.context.session.targets.count > depth {
+                interpreter.context.session.pop()
+                try? interpreter.context.recorder?.willRun("exit")
+                try? interpreter.context.recorder?.didRun(.success, seconds: 0)
+            }
+        }
         for (index, line) in lines.enumerated() {
             console.write("▶ [\(index + 1)] \(line)\n", style: .bold, to: .error)
             let outcome = await timed("step \(step.ordinal), line \(index + 1)") { await self.terminal.run(line, in: self.interpreter) }

@@ -61,6 +61,13 @@ public final class Recorder: @unchecked Sendable {
         try file.append(Recorder.unfinishedMarker + "\n")
     }
 
+    /// Adds a comment line between commands (`# step 4 of 12: …`), so a
+    /// guided walk's recording reads as its runbook does.
+    public func comment(_ text: String) throws(RecordingError) {
+        guard markerOffset == nil else { return }
+        try file.append("# \(text)\n")
+    }
+
     /// Replaces the marker with the result.
     public func didRun(_ outcome: Outcome, seconds: Double) throws(RecordingError) {
         if let offset = markerOffset { try file.truncate(to: offset) }
