@@ -10,6 +10,29 @@ import Darwin
 /// deadline (swift-server/async-http-client#743), so an agent that is down
 /// would cost the whole timeout; one connect attempt first says it at once.
 public enum TCPProbe {
+    /// Nil when the server of `url` (`http://host:port/…`, `https://[::1]`)
+    /// accepts a connection, else why not.
+    public static func failure(url: String, timeout: Duration = .seconds(2)) -> String? {
+        guard let (host, port) = hostAndPort(of: url) else { return "not a URL: \(url)" }
+        return failure(host: host, port: port, timeout: timeout)
+    }
+
+    /// The host and port a URL names; the scheme's port when it names none.
+    static func hostAndPort(of url: String) -> (String, Int)? {
+        let secure = url.hasPrefix("https://")
+        guard let scheme = url.firstRange(of: "://") else { return nil }
+        let authority = url[scheme.upperBound...].prefix { $0 != "/" }
+        let defaultPort = secure ? 443 : 80
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            let host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let rest = authority[authority.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? defaultPort : defaultPort)
+        }
+        let parts = authority.split(separator: ":", maxSplits: 1)
+        guard let host = parts.first else { return nil }
+        return (String(host), parts.count == 2 ? Int(parts[1]) ?? defaultPort : defaultPort)
+    }
+
     /// Nil when `host:port` accepts a connection within `timeout`, else why
     /// not (`Connection refused`, `timed out`, a name that does not resolve).
     public static func failure(host: String, port: Int, timeout: Duration = .seconds(2)) -> String? {

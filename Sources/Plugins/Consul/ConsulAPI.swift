@@ -53,7 +53,7 @@ public struct ConsulAPI: Sendable {
     /// Sends one request; the status and the body.
     func send(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, timeout: Duration = .seconds(10)) async throws(ConsulError)
         -> (status: Int, body: [UInt8]) {
-        if let (host, port) = hostAndPort, let failure = TCPProbe.failure(host: host, port: port) {
+        if let failure = TCPProbe.failure(url: baseURL) {
             throw ConsulError.unreachable(address: baseURL, reason: failure)
         }
         var request = HTTPClientRequest(url: url)
@@ -67,21 +67,6 @@ public struct ConsulAPI: Sendable {
         } catch {
             throw ConsulError.unreachable(address: baseURL, reason: "\(error)")
         }
-    }
-
-    /// The agent's host and port, from the base URL (`[::1]:8500` too).
-    var hostAndPort: (String, Int)? {
-        let secure = baseURL.hasPrefix("https://")
-        var authority = Substring(baseURL.drop { $0 != ":" }.dropFirst(3))
-        authority = authority.prefix { $0 != "/" }
-        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            let host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let rest = authority[authority.index(after: close)...]
-            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) ?? 0 : (secure ? 443 : 80))
-        }
-        let parts = authority.split(separator: ":", maxSplits: 1)
-        guard let host = parts.first else { return nil }
-        return (String(host), parts.count == 2 ? Int(parts[1]) ?? 0 : (secure ? 443 : 80))
     }
 
     /// Percent-encodes everything but unreserved characters (and `/` in a

@@ -22,6 +22,10 @@ public enum PatroniAPI {
         let base = address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
         let request = HTTPClientRequest(url: base + "/cluster")
         let response: HTTPClientResponse
+        // AsyncHTTPClient would retry a refused connection until the timeout.
+        if let failure = TCPProbe.failure(url: base, timeout: timeout) {
+            throw Failure(description: "Patroni's REST API at \(base) did not answer: \(failure)")
+        }
         do {
             response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
         } catch {
