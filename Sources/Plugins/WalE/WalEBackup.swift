@@ -34,12 +34,27 @@ public enum WalEBackupList {
     /// The backups, sorted by start segment (oldest first).
     public static func parse(_ text: String) throws(ParseError) -> [WalEBackup] {
         // Bytes, not Characters: grapheme breaking over a 100,000-row
-        // listing costs most of a second; the format is ASCII tabs and line ends.
-        let lines = byteLines(text)
+        // listing costs most of a second; the format is ASCII tabs and line
+        // ends. Read in place through a buffer pointer: array slices would
+        // retain and release the listing for every line and cell.
+        var text = text
+        text.makeContiguousUTF8()
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes in
+            Result { () throws(ParseError) in try parse(bytes) }
+        }
+        return try result!.get()
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) -> [WalEBackup] {
+        let lines = lineRanges(bytes)
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         guard let first = lines.first else { throw ParseError(reason: "no output at all (is WAL-E configured?)", line: nil) }
-        let columns = fields(first).map { String(decoding: $0, as: UTF8.self) }
+        var cells: [Range<Int>] = []  // reused: no allocation per row
+        cells.reserveCapacity(16)
+        split(first, of: bytes, into: &cells)
+        let columns = cells.map(text)
         guard columns.count >= 4, columns.first == "name" else {
-            throw ParseError(reason: "the first line is not backup-list's header: \(String(decoding: first.prefix(120), as: UTF8.self))", line: 1)
+            throw ParseError(reason: "the first line is not backup-list's header: \(text(first.prefix(120)))", line: 1)
         }
         func index(_ name: String) -> Int? { columns.firstIndex(of: name) }
         guard let modifiedColumn = index("last_modified"), let startColumn = index("wal_segment_backup_start") else {
@@ -48,33 +63,29 @@ public enum WalEBackupList {
         let sizeColumn = index("expanded_size_bytes"), offsetColumn = index("wal_segment_offset_backup_start")
         var backups: [WalEBackup] = []
         backups.reserveCapacity(lines.count)
-        var cells: [ArraySlice<UInt8>] = []  // reused: no allocation per row
-        cells.reserveCapacity(16)
         for (offset, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-            cells.removeAll(keepingCapacity: true)
-            var start = line.startIndex
-            for index in line.indices where line[index] == 9 {
-                cells.append(line[start..<index])
-                start = index + 1
-            }
-            cells.append(line[start...])
+            split(line, of: bytes, into: &cells)
             func field(_ column: Int?) -> String? {
                 guard let column, cells.indices.contains(column), !cells[column].isEmpty else { return nil }
-                return String(decoding: cells[column], as: UTF8.self)
+                return text(cells[column])
             }
-            let rowText = { String(decoding: line.prefix(120), as: UTF8.self) }
+            let rowText = { text(line.prefix(120)) }
             guard let name = field(0), name.hasPrefix("base_") else {
                 throw ParseError(reason: "not a backup row: \(rowText())", line: offset + 1)
             }
-            guard let modified = cells.indices.contains(modifiedColumn) ? parseTime(cells[modifiedColumn]) : nil else {
+            guard cells.indices.contains(modifiedColumn), let modified = parseTime(bytes[cells[modifiedColumn]]) else {
                 throw ParseError(reason: "\(name): unreadable last_modified '\(field(modifiedColumn) ?? "")'", line: offset + 1)
             }
-            guard let start = field(startColumn), start.utf8.count == 24, start.utf8.allSatisfy(isHexDigit) else {
+            let segment = cells.indices.contains(startColumn) ? bytes[cells[startColumn]] : bytes[0..<0]
+            guard segment.count == 24, segment.allSatisfy(isHexDigit) else {
                 throw ParseError(reason: "\(name): wal_segment_backup_start is not a 24-digit segment name", line: offset + 1)
             }
-            let segment = start.utf8.contains { (97...102).contains($0) } ? start.uppercased() : start
+            // Upper case, as WAL order is byte order of upper-case hex.
+            let start = segment.contains { (97...102).contains($0) }
+                ? String(decoding: segment.map { (97...102).contains($0) ? $0 - 32 : $0 }, as: UTF8.self)
+                : text(cells[startColumn])
             backups.append(WalEBackup(name: name, lastModified: modified, expandedSizeBytes: field(sizeColumn).flatMap { Int64($0) },
-                                      startSegment: segment, startOffset: field(offsetColumn)))
+                                      startSegment: start, startOffset: field(offsetColumn)))
         }
         // Segment names are upper-case hex ASCII: byte order is WAL order.
         // WAL-E lists keys in name order (base_<segment>), so the list is
@@ -84,23 +95,30 @@ public enum WalEBackupList {
         return sorted ? backups : backups.sorted(by: precedes)
     }
 
-    /// The text's lines as byte slices, at `\n`, with a `\r` before it dropped.
-    static func byteLines(_ text: String) -> [ArraySlice<UInt8>] {
-        let bytes = Array(text.utf8)
-        var lines: [ArraySlice<UInt8>] = []
+    /// The lines' byte ranges, split at `\n`, a `\r` before it dropped;
+    /// trailing empty lines left out.
+    static func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
         var start = 0
         for index in bytes.indices where bytes[index] == 10 {
             let end = index > start && bytes[index - 1] == 13 ? index - 1 : index
-            lines.append(bytes[start..<end])
+            lines.append(start..<end)
             start = index + 1
         }
-        if start < bytes.count { lines.append(bytes[start...]) }
+        if start < bytes.count { lines.append(start..<bytes.count) }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines
     }
 
-    static func fields(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        line.split(separator: 9, omittingEmptySubsequences: false)
+    /// The tab-separated cells of `line`, as byte ranges, into `cells`.
+    static func split(_ line: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, into cells: inout [Range<Int>]) {
+        cells.removeAll(keepingCapacity: true)
+        var start = line.lowerBound
+        for index in line where bytes[index] == 9 {
+            cells.append(start..<index)
+            start = index + 1
+        }
+        cells.append(start..<line.upperBound)
     }
 
     static func isHexDigit(_ byte: UInt8) -> Bool {
@@ -112,7 +130,7 @@ public enum WalEBackupList {
     /// a date formatter per row made 100,000 rows take seconds.
     static func parseTime(_ text: String) -> Date? { parseTime(Array(text.utf8)[...]) }
 
-    static func parseTime(_ slice: ArraySlice<UInt8>) -> Date? {
+    static func parseTime<Bytes: RandomAccessCollection<UInt8>>(_ slice: Bytes) -> Date? where Bytes.Index == Int {
         let base = slice.startIndex, count = slice.count
         func at(_ index: Int) -> UInt8 { slice[base + index] }  // zero-based, no copy
         guard count >= 19, at(4) == 45, at(7) == 45, at(10) == 84 || at(10) == 32, at(13) == 58, at(16) == 58 else { return nil }
