@@ -8,21 +8,7 @@ struct ConfirmCommand: Command {
     func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
         let text = arguments.joined(separator: " ")
         context.console.write("\(text.isEmpty ? "Continue?" : text)\n", style: .warning, to: .error)
-        if context.session.assumeYes {
-            context.console.notice("confirmed by --yes")
-            try? context.recorder?.note("confirmed by --yes")
-            return .success
-        }
-        guard let answer = context.console.ask("Type yes to continue: ") else {
-            context.console.error("refused: nobody to confirm (no terminal); pass --yes to a script to go on")
-            return Outcome(status: .exited(1))
-        }
-        guard answer.trimmingTrailingBlanks() == "yes" else {
-            context.console.error("not confirmed")
-            return Outcome(status: .exited(1))
-        }
-        try? context.recorder?.note("confirmed: typed \"yes\"")
-        return .success
+        return context.confirm(Confirmation(reason: "", word: "yes"), prompt: "Type yes to continue: ", skipped: "confirmed by --yes") ?? .success
     }
 }
 

@@ -21,6 +21,9 @@ public final class Guide {
     /// What the operator chose to do with a step.
     enum Choice { case done, skip, back, quit, stop(String) }
 
+    /// How running a step's lines and checks went.
+    enum StepRun { case done, notDone, checkFailed(String) }
+
     /// Walks from the progress's step to the end, or until the operator
     /// quits or a check fails; the outcome is the walk's.
     public func walk() async -> Outcome {
@@ -75,9 +78,9 @@ public final class Guide {
             switch answer.trimmingTrailingBlanks().lowercased() {
             case "r", "run":
                 switch await run(step, lines) {
-                case .none: return .done
-                case .some(.stop(let reason)): return .stop(reason)
-                case .some: console.notice("step \(step.ordinal) is not done: run it again, edit a line, skip it, or look in the shell")
+                case .done: return .done
+                case .checkFailed(let reason): return .stop(reason)
+                case .notDone: console.notice("step \(step.ordinal) is not done: run it again, edit a line, skip it, or look in the shell")
                 }
             case "s", "skip": return .skip
             case "b", "back": return .back
@@ -97,10 +100,10 @@ public final class Guide {
     }
 
     /// Runs the step's lines in order, then its checks, on the targets the
-    /// lines move to; the target stack is back where it was afterwards. Nil
-    /// when all went well; `.skip` when a line failed or was interrupted
-    /// (the operator decides), `.stop` when a check failed.
-    private func run(_ step: RunbookStep, _ lines: [String]) async -> Choice? {
+    /// lines move to; the target stack is back where it was afterwards. A
+    /// line that failed or was interrupted leaves the step not done (the
+    /// operator decides); a failed check stops the walk.
+    private func run(_ step: RunbookStep, _ lines: [String]) async -> StepRun {
         let depth = interpreter.context.session.targets.count
         try? interpreter.context.recorder?.comment("step \(step.ordinal) of \(runbook.steps.count) (\(step.number)): \(step.title)")
         defer {
@@ -115,22 +118,22 @@ public final class Guide {
         for (index, line) in lines.enumerated() {
             console.write("▶ [\(index + 1)] \(line)\n", style: .bold, to: .error)
             let outcome = await timed("step \(step.ordinal), line \(index + 1)") { await self.terminal.run(line, in: self.interpreter) }
-            if outcome.status == .interrupted { return .skip }
+            if outcome.status == .interrupted { return .notDone }
             guard outcome.status.isSuccess else {
                 console.error("step \(step.ordinal), line \(index + 1) failed (\(outcome.status)): \(line)")
-                return .skip
+                return .notDone
             }
             if outcome.endsSession { console.notice("`exit` at the first target ends a guided walk only with [q]uit") }
         }
         for check in step.checks where check.kind != .when {
             console.write("▶ \(check.kind.rawValue): \(check.command)\n", style: .bold, to: .error)
             let outcome = await timed("step \(step.ordinal), \(check.kind.rawValue)") { await self.terminal.run(check.command, in: self.interpreter) }
-            if outcome.status == .interrupted { return .skip }
+            if outcome.status == .interrupted { return .notDone }
             guard outcome.status.isSuccess else {
-                return .stop("step \(step.ordinal)'s \(check.kind.rawValue) failed (\(outcome.status)): \(check.command)")
+                return .checkFailed("step \(step.ordinal)'s \(check.kind.rawValue) failed (\(outcome.status)): \(check.command)")
             }
         }
-        return nil
+        return .done
     }
 
     /// Runs `body`, saying how long it has run every minute, and at the end

@@ -91,14 +91,26 @@ extension Plugin {
 
     public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] { [] }
 
-    /// The line as typed, on the current target (without our `--json`).
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
+        planAsTyped(call, risk: risk, in: context)
+    }
+
+    public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
+        try await runAsTyped(call, plan: plan, in: context)
+    }
+
+    /// The line as typed, on the current target (without our `--json`): the
+    /// default plan, and what a plugin with its own subcommands plans for
+    /// the tool's.
+    public func planAsTyped(_ call: ToolCall, risk: Risk, in context: Context) -> RunPlan {
         .here(call.invocation.wantsJSON ? call.invocation.withoutJSON.shellText : call.shellText, risk: risk, in: context.session)
     }
 
     /// Runs the real tool on the current target, after checking that it is
-    /// installed there; with `--json`, prints its records instead.
-    public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
+    /// installed there; with `--json`, prints its records instead. The
+    /// default run, and the fallback of plugins that answer some lines
+    /// themselves.
+    public func runAsTyped(_ call: ToolCall, plan: RunPlan, in context: Context) async throws -> Outcome {
         if call.invocation.wantsJSON, readsOutput(of: call.invocation.withoutJSON), let (_, command) = plan.steps.first {
             return try await context.runForJSON(command, invocation: call.invocation.withoutJSON, plugin: self)
         }

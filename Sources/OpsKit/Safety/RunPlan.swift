@@ -69,11 +69,11 @@ extension Context {
 extension Context {
     /// Asks for a confirmation: the word typed, `--yes` in a script (noted
     /// in the recording), or refused. Nil when given.
-    func confirm(_ confirmation: Confirmation, prompt: String? = nil) -> Outcome? {
+    func confirm(_ confirmation: Confirmation, prompt: String? = nil, skipped: String = "confirmation skipped: --yes") -> Outcome? {
         if !confirmation.reason.isEmpty { console.write(confirmation.reason + "\n", style: .warning, to: .error) }
         if session.assumeYes {
-            console.notice("confirmation skipped: --yes")
-            try? recorder?.note("confirmation skipped: --yes")
+            console.notice(skipped)
+            try? recorder?.note(skipped)
             return nil
         }
         guard let answer = console.ask(prompt ?? "Type \(confirmation.word) to go on: ") else {

@@ -8,7 +8,7 @@ extension ConsulPlugin {
     /// and for anything else, the `consul` CLI runs on the target.
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
         guard context.session.target.isLocal, let (command, api) = try http(call, in: context) else {
-            return .here(call.invocation.wantsJSON ? call.invocation.withoutJSON.shellText : call.shellText, risk: risk, in: context.session)
+            return planAsTyped(call, risk: risk, in: context)
         }
         let request = Self.request(for: command, api: api)
         var plan = RunPlan(steps: [(.local, "\(request.method.rawValue) \(request.url) (Consul HTTP API)")], risk: risk,
@@ -19,10 +19,7 @@ extension ConsulPlugin {
 
     public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
         guard context.session.target.isLocal, let (command, api) = try http(call, in: context) else {
-            if call.invocation.wantsJSON, readsOutput(of: call.invocation.withoutJSON), let (_, text) = plan.steps.first {
-                return try await context.runForJSON(text, invocation: call.invocation.withoutJSON, plugin: self)
-            }
-            return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
+            return try await runAsTyped(call, plan: plan, in: context)
         }
         let console = context.console
         let request = Self.request(for: command, api: api)

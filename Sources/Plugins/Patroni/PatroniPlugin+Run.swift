@@ -7,7 +7,7 @@ extension PatroniPlugin {
         case "cycle-replicas": return .here("sudo -n systemctl stop patroni && sudo -n systemctl start patroni  # on each replica", risk: .changesState, in: context.session)
         default: break
         }
-        return .here(call.invocation.wantsJSON ? call.invocation.withoutJSON.shellText : call.shellText, risk: risk, in: context.session)
+        return planAsTyped(call, risk: risk, in: context)
     }
 
     public func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome {
@@ -31,10 +31,7 @@ extension PatroniPlugin {
                     context.console.notice("\(error); asking patronictl instead")
                 }
             }
-            if wantsJSON, readsOutput(of: call.invocation.withoutJSON), let (_, command) = plan.steps.first {
-                return try await context.runForJSON(command, invocation: call.invocation.withoutJSON, plugin: self)
-            }
-            return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
+            return try await runAsTyped(call, plan: plan, in: context)
         }
     }
 

@@ -11,10 +11,9 @@ extension SystemctlPlugin {
         let invocation = call.invocation.withoutJSON
         let (path, units) = grammar.resolve(invocation.arguments)
         let verb = path.first?.name ?? ""
-        if call.invocation.wantsJSON, readsOutput(of: invocation), let (_, command) = plan.steps.first {
-            return try await context.runForJSON(command, invocation: invocation, plugin: self)
+        guard !units.isEmpty, !(call.invocation.wantsJSON && readsOutput(of: invocation)) else {
+            return try await runAsTyped(call, plan: plan, in: context)
         }
-        guard !units.isEmpty else { return try await context.runTool(call.invocation, shellText: call.shellText, named: name) }
         switch verb {
         case "is-active", "is-enabled", "is-failed":
             let output = try await context.executor.capture(call.shellText, on: context.session.target, limit: 1 << 20)
@@ -28,7 +27,7 @@ extension SystemctlPlugin {
             show(nil, table: table(for: status, output: output), on: context)
             return outcome
         default:
-            return try await context.runTool(call.invocation, shellText: call.shellText, named: name)
+            return try await runAsTyped(call, plan: plan, in: context)
         }
     }
 
