@@ -25,10 +25,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // The inventory file (opsshell.toml).
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
-        // Patroni's REST API (GET /cluster), HTTP or HTTPS as Patroni serves it.
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // ByteBuffer and HTTP status, the types AsyncHTTPClient hands back.
-        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
         // ANSI colour for the prompt and tables; honours NO_COLOR-style switches.
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.2.2"),
     ],
@@ -52,9 +48,6 @@ let package = Package(
             dependencies: [
                 "OpsKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -94,25 +94,3 @@ extension String {
         return String(text)
     }
 }
-
-@Suite("Probing a server before HTTP")
-struct TCPProbeTests {
-    @Test("a listening port answers; a closed one is refused at once; a name that does not resolve says so")
-    func probe() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        #expect(listen(listener, 1) == 0)
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        #expect(TCPProbe.failure(url: "http://127.0.0.1:\(port)/v1/kv/x") == nil)
-        close(listener)
-        #expect(TCPProbe.failure(url: "http://127.0.0.1:\(port)")?.contains("refused") == true)
-        #expect(TCPProbe.failure(url: "https://no-such-host.invalid/cluster") != nil)
-        #expect(TCPProbe.failure(url: "127.0.0.1:8500") == "not a URL: 127.0.0.1:8500")
-    }
-}

@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import OpsKit
 
 /// Consul's HTTP API (`/v1/kv`, `/v1/agent/members`), spoken directly from
@@ -51,21 +48,13 @@ public struct ConsulAPI: Sendable {
     public func kvPath(_ key: String) -> String { "/v1/kv/" + Self.escaped(key, keepSlash: true) }
 
     /// Sends one request; the status and the body.
-    func send(_ method: HTTPMethod, _ url: String, body: [UInt8]? = nil, timeout: Duration = .seconds(10)) async throws(ConsulError)
+    func send(_ method: HTTPExchange.Method, _ url: String, body: [UInt8]? = nil, timeout: Duration = .seconds(10)) async throws(ConsulError)
         -> (status: Int, body: [UInt8]) {
-        if let failure = TCPProbe.failure(url: baseURL) {
-            throw ConsulError.unreachable(address: baseURL, reason: failure)
-        }
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let token { request.headers.add(name: "X-Consul-Token", value: token) }
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
-            let collected = try await response.body.collect(upTo: 64 << 20)
-            return (Int(response.status.code), Array(collected.readableBytesView))
+            return try await HTTPExchange.send(method, url, headers: token.map { ["X-Consul-Token": $0] } ?? [:], body: body,
+                                               timeout: timeout, limit: 64 << 20)
         } catch {
-            throw ConsulError.unreachable(address: baseURL, reason: "\(error)")
+            throw ConsulError.unreachable(address: baseURL, reason: error.description)
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import NIOHTTP1
 import OpsKit
 
 extension ConsulPlugin {
@@ -54,11 +53,11 @@ extension ConsulPlugin {
         return (command, api)
     }
 
-    static func request(for command: ConsulCommand, api: ConsulAPI) -> (method: HTTPMethod, url: String) {
+    static func request(for command: ConsulCommand, api: ConsulAPI) -> (method: HTTPExchange.Method, url: String) {
         var query: [(String, String?)] = []
         switch command.verb {
         case .members:
-            return (.GET, api.url("/v1/agent/members", [("segment", "_all")]))
+            return (.get, api.url("/v1/agent/members", [("segment", "_all")]))
         case .get:
             if command.isSet("keys") {
                 query.append(("keys", nil))
@@ -66,15 +65,15 @@ extension ConsulPlugin {
             } else if command.isRecursive {
                 query.append(("recurse", nil))
             }
-            return (.GET, api.url(api.kvPath(command.key), query))
+            return (.get, api.url(api.kvPath(command.key), query))
         case .put:
             if let flags = command.flags["flags"] { query.append(("flags", flags)) }
             if command.isSet("cas") { query.append(("cas", command.flags["modify-index"] ?? "0")) }
-            return (.PUT, api.url(api.kvPath(command.key), query))
+            return (.put, api.url(api.kvPath(command.key), query))
         case .delete:
             if command.isRecursive { query.append(("recurse", nil)) }
             if command.isSet("cas") { query.append(("cas", command.flags["modify-index"] ?? "0")) }
-            return (.DELETE, api.url(api.kvPath(command.key), query))
+            return (.delete, api.url(api.kvPath(command.key), query))
         }
     }
 

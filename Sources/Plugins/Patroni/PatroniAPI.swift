@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import OpsKit
 
 /// Patroni's REST API: `GET /cluster` answers in milliseconds what
@@ -19,32 +16,29 @@ public enum PatroniAPI {
     /// The cluster as the member at `address` (`10.0.0.1:8008`, or a URL)
     /// sees it.
     public static func cluster(at address: String, timeout: Duration = .seconds(3)) async throws -> [PatroniMember] {
-        let base = address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
-        let request = HTTPClientRequest(url: base + "/cluster")
-        let response: HTTPClientResponse
-        // AsyncHTTPClient would retry a refused connection until the timeout.
-        if let failure = TCPProbe.failure(url: base, timeout: timeout) {
-            throw Failure(description: "Patroni's REST API at \(base) did not answer: \(failure)")
-        }
+        let base = baseURL(address)
+        let answer: (status: Int, body: [UInt8])
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
+            answer = try await HTTPExchange.send(.get, base + "/cluster", timeout: timeout)
         } catch {
             throw Failure(description: "Patroni's REST API at \(base) did not answer: \(error)")
         }
-        let body = try await response.body.collect(upTo: 8 << 20)
-        guard response.status == .ok else {
-            throw Failure(description: "GET \(base)/cluster answered \(response.status.code)")
+        guard answer.status == 200 else {
+            throw Failure(description: "GET \(base)/cluster answered \(answer.status)")
         }
-        return try parse(String(decoding: body.readableBytesView, as: UTF8.self))
+        return try parse(String(decoding: answer.body, as: UTF8.self))
     }
 
     /// The cluster's name (`scope`), from `GET /patroni`.
     public static func scope(at address: String, timeout: Duration = .seconds(3)) async throws -> String? {
-        let base = address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + "/patroni"), timeout: .milliseconds(Int64(timeout.inSeconds * 1000)))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let document = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        let answer = try await HTTPExchange.send(.get, baseURL(address) + "/patroni", timeout: timeout, limit: 1 << 20)
+        let document = try? JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
         return (document?["patroni"] as? [String: Any])?["scope"] as? String
+    }
+
+    /// `http://` in front of a bare `host:port`, as patronictl's `restapi.connect_address` reads.
+    static func baseURL(_ address: String) -> String {
+        address.hasPrefix("http://") || address.hasPrefix("https://") ? address : "http://" + address
     }
 
     /// Reads a `GET /cluster` document.
