@@ -36,6 +36,9 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Record the whole session as a script that replays.", valueName: "FILE"))
     var record: String?
 
+    @ArgumentParser.Flag(name: .long, help: "Run without writing the audit log (audit.jsonl); the recording says so.")
+    var noAudit = false
+
     @Option(name: .long, help: ArgumentHelp("The inventory of hosts and roles (default: ./opsshell.toml, then $XDG_CONFIG_HOME/opsshell/opsshell.toml).", valueName: "FILE"))
     var inventory: String?
 
@@ -43,7 +46,7 @@ struct SessionOptions: ParsableArguments {
     @MainActor
     func makeInterpreter(history: @escaping @Sendable () -> [String] = { [] }) throws -> Interpreter {
         var session = Session()
-        session.dryRun = dryRun
+        if dryRun { session.promiseDryRun() }  // for the whole run: no line can lift it
         session.assumeYes = yes
         for assignment in variables {
             guard let equals = assignment.firstIndex(of: "=") else {
@@ -60,16 +63,15 @@ struct SessionOptions: ParsableArguments {
         let executor = ProcessExecutor(inventory: hosts, ssh: SSHSettings.forSession())
         let console = TerminalConsole()
         var context = Context(session: session, console: console, executor: executor, catalog: catalog, inventory: hosts, history: history)
-        if let path = StatePaths.directory().map({ $0 + "/audit.jsonl" }) {
-            do {
-                context.audit = try AuditLog(path: path, sessionID: context.sessionID, user: session.loginUser)
-            } catch {
-                console.error("audit log: \(error); commands run without one")
-            }
-        }
+        // Always a log, even where it cannot be written: its first `start`
+        // event then refuses the command (fail closed) until `audit off`.
+        let audit = AuditLog(path: StatePaths.audit, sessionID: context.sessionID, user: session.loginUser)
+        if noAudit { audit.turnOff("--no-audit") }
+        context.audit = audit
         if let record {
             do {
                 context.recorder = try Recorder(path: record, session: session, version: ShellVersion.current, sessionID: context.sessionID)
+                if noAudit { try? context.recorder?.comment("started with --no-audit: no command of it is in the audit log") }
             } catch {
                 throw ValidationError("--record: \(error)")
             }

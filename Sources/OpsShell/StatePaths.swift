@@ -5,10 +5,9 @@ import Glibc
 /// Where the shell keeps its state: `$XDG_STATE_HOME/opsshell`, by default
 /// `~/.local/state/opsshell`, created 0700.
 enum StatePaths {
+    /// The state directory, made if missing; nil when it cannot be written.
     static func directory() -> String? {
-        let environment = { (name: String) in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
-        guard let base = environment("XDG_STATE_HOME") ?? environment("HOME").map({ $0 + "/.local/state" }) else { return nil }
-        let directory = base + "/opsshell"
+        let directory = intended()
         var path = ""
         for component in directory.split(separator: "/") {
             path += "/" + component
@@ -18,4 +17,14 @@ enum StatePaths {
     }
 
     static var history: String? { directory().map { $0 + "/history" } }
+
+    /// The audit log's path, whether or not it can be written there: the
+    /// log itself refuses commands when it cannot (fail closed).
+    static var audit: String { (directory() ?? intended()) + "/audit.jsonl" }
+
+    /// `$XDG_STATE_HOME/opsshell` or `~/.local/state/opsshell`, made or not.
+    private static func intended() -> String {
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } }
+        return (environment("XDG_STATE_HOME") ?? environment("HOME").map { $0 + "/.local/state" } ?? "/nonexistent") + "/opsshell"
+    }
 }

@@ -15,6 +15,11 @@ struct DryRunCommand: Command {
         case "on":
             context.session.dryRun = true
             context.console.notice("dry-run on: commands are shown, nothing runs")
+        case "off" where context.session.dryRunPromises > 0:
+            // A preview (`--dry-run`, `replay --dry-run`, the guide) is a
+            // promise for the whole run: the input cannot lift it.
+            context.session.dryRun = false
+            context.console.notice("dry-run stays on: this run was started as a dry-run, and nothing in it can turn that off")
         case "off":
             context.session.dryRun = false
             context.console.notice("dry-run off: commands run")

@@ -181,7 +181,7 @@ public final class Guide {
         let recorder = interpreter.context.recorder, audit = interpreter.context.audit
         interpreter.context.recorder = nil
         interpreter.context.audit = nil
-        interpreter.context.session.dryRun = true
+        interpreter.context.session.promiseDryRun()  // a `dry-run off` in the runbook cannot lift it
         console.write("  what runs where:\n", style: .dim, to: .output)
         for line in lines {
             // Built-ins act even in dry-run (`echo` prints, `sleep` waits,

@@ -18,6 +18,9 @@ public final class Interpreter {
     public func run(_ line: String) async -> Outcome {
         let words: Words
         do {
+            if let (column, scalar) = InputText.firstInvisible(in: line) {
+                throw LanguageError(.invisibleCharacter(scalar), column: column)
+            }
             words = try Words(parsing: line)
             if words.isEmpty { return .success }
             try words.checkReferences(in: context.session.variables)
@@ -47,6 +50,9 @@ public final class Interpreter {
         } catch let error as LanguageError {
             report(error, in: line)
             outcome = .usageError
+        } catch let error as AuditRefusal {
+            context.console.error(error.description)
+            outcome = Outcome(status: .exited(1))
         } catch let error as UsageError {
             context.console.error(error.description)
             outcome = .usageError
@@ -78,11 +84,12 @@ public final class Interpreter {
     }
 
     /// Writes the audit start event once the exact commands are known.
-    private func begin(_ steps: [(target: Target, command: String)], line: String) {
+    /// - Throws: `AuditRefusal` when it is not on disk: nothing may run.
+    private func begin(_ steps: [(target: Target, command: String)], line: String) throws(AuditRefusal) {
         do {
             try context.audit?.start(typed: line, expanded: steps, secrets: context.session.variables.secretValues)
         } catch {
-            context.console.error("audit log: \(error)")
+            throw AuditRefusal(reason: error)
         }
     }
 
@@ -107,7 +114,7 @@ public final class Interpreter {
         // `echo x | cat`, `for …; do …; done`: a shell line, for sh whole.
         if !words.hasShellSyntax, let command = context.catalog.command(named: values[0]) {
             // `line` is the logged form (a secret's value already left out).
-            if logged { begin([(context.session.target, line)], line: line) }
+            if logged { try begin([(context.session.target, line)], line: line) }
             if let command = command as? any SessionCommand {
                 return try await command.run(Array(values.dropFirst()), on: self)
             }
@@ -117,7 +124,8 @@ public final class Interpreter {
             return outcome
         }
         if !words.hasShellSyntax, let (user, login) = TargetSwitch.parse(values) {
-            if logged { begin([(context.session.target, line)], line: line) }
+            if logged { try begin([(context.session.target, line)], line: line) }
+            if let failed = await checkUser(user) { return failed }
             // `sudo su - gitlab-psql`: later commands run as that user, on the same host.
             context.session.push(Target(host: context.session.target.host, user: user, isLogin: login))
             return .success
@@ -127,13 +135,13 @@ public final class Interpreter {
         if !words.hasShellSyntax, let (plugin, invocation) = context.catalog.tool(in: values) {
             let call = ToolCall(invocation: invocation, words: words, shellText: shellText)
             let plan = try await plugin.plan(call, risk: risk, in: context)
-            if let stopped = await approve(plan, values, line: line) { return stopped }
+            if let stopped = try await approve(plan, values, line: line) { return stopped }
             var scratch = context
             let outcome = try await plugin.run(call, plan: plan, in: &scratch)
             context = scratch
             return outcome
         }
-        if let stopped = await approve(.here(shellText, risk: risk, in: context.session), values, line: line) { return stopped }
+        if let stopped = try await approve(.here(shellText, risk: risk, in: context.session), values, line: line) { return stopped }
         let outcome = try await context.runShell(shellText)
         if outcome.status == .exited(127), let suggestion = context.catalog.suggestions(for: values[0]).first {
             context.console.notice("did you mean `\(suggestion)`?")
@@ -141,9 +149,29 @@ public final class Interpreter {
         return outcome
     }
 
+    /// Whether `user` exists on the current target, asked there before the
+    /// switch, so that `sudo su - NOSUCHUSER` fails at once rather than at
+    /// the next command. In dry-run nothing runs, so it is not asked.
+    private func checkUser(_ user: String) async -> Outcome? {
+        let target = context.session.target
+        guard !context.session.dryRun else {
+            context.console.notice("dry-run: whether user \(user) exists on \(target.hostLabel) is not checked")
+            return nil
+        }
+        do {
+            let answer = try await context.executor.capture("id -u -- \(ShellQuoting.quote(user))", on: target, limit: 4096)
+            if answer.status.isSuccess { return nil }
+            let said = answer.standardError.trimmingTrailingBlanks()
+            context.console.error("there is no user \(user) on \(target.hostLabel)\(said.isEmpty ? "" : " (\(said))"); still \(context.session.effectiveUser)@\(target.hostLabel)")
+        } catch {
+            context.console.error("cannot switch to \(user): \(error)")
+        }
+        return Outcome(status: .exited(1))
+    }
+
     /// Adds every plugin's guards to the plan, then dry-run or confirmation;
     /// when the plan may run, its audit start is written. Nil: go ahead.
-    private func approve(_ plan: RunPlan, _ values: [String], line: String) async -> Outcome? {
+    private func approve(_ plan: RunPlan, _ values: [String], line: String) async throws(AuditRefusal) -> Outcome? {
         var plan = plan
         // Guards may look at the targets (backup-fetch lists DIR there):
         // in dry-run nothing runs, and nothing will need confirming.
@@ -151,7 +179,7 @@ public final class Interpreter {
             plan.confirmations += await context.catalog.guards(for: values, on: plan.steps.map(\.target), in: context)
         }
         if let stopped = context.check(plan) { return stopped }
-        begin(plan.steps, line: line)
+        try begin(plan.steps, line: line)
         return nil
     }
 
@@ -163,8 +191,18 @@ public final class Interpreter {
     private func report(_ error: any Error, in line: String) {
         context.console.error("\(error)")
         if let error = error as? LanguageError, !line.contains("\n") {
-            // Point at the column, as compilers do: the operator sees where.
-            context.console.write("  \(line)\n  \(String(repeating: " ", count: max(0, error.column - 1)))^\n", style: .dim, to: .error)
+            // Point at the column, as compilers do: the operator sees where,
+            // an invisible character drawn as a symbol of its own.
+            context.console.write("  \(InputText.visible(line))\n  \(String(repeating: " ", count: max(0, error.column - 1)))^\n", style: .dim, to: .error)
         }
+    }
+}
+
+/// A command refused because its audit `start` event could not be written.
+struct AuditRefusal: Error, CustomStringConvertible {
+    let reason: RecordingError
+
+    var description: String {
+        "audit log: \(reason); nothing was run. Free space there, or type `audit off` to go on knowingly without an audit log (the recording notes it)"
     }
 }

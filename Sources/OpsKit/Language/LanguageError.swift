@@ -9,6 +9,9 @@ public struct LanguageError: Error, Sendable, Equatable, CustomStringConvertible
         case unsetVariable(String)
         /// A `set`/`unset` name that is not a valid variable name.
         case invalidName(String)
+        /// A character a terminal does not show as itself (NUL, ESC, CR…),
+        /// or U+FFFD where the input was not valid UTF-8.
+        case invisibleCharacter(Unicode.Scalar)
     }
 
     public let kind: Kind
@@ -25,7 +28,7 @@ public struct LanguageError: Error, Sendable, Equatable, CustomStringConvertible
     public var isIncomplete: Bool {
         switch kind {
         case .unterminatedQuote, .trailingBackslash: true
-        case .unsetVariable, .invalidName: false
+        case .unsetVariable, .invalidName, .invisibleCharacter: false
         }
     }
 
@@ -39,6 +42,10 @@ public struct LanguageError: Error, Sendable, Equatable, CustomStringConvertible
             "unset variable $\(name) at column \(column): nothing was run. Set it with `set \(name) VALUE`, or write \\$\(name) to leave it to the remote shell"
         case .invalidName(let name):
             "'\(name)' is not a variable name: use letters, digits and _, not starting with a digit"
+        case .invisibleCharacter(let scalar) where scalar == "\u{FFFD}":
+            "the line is not valid UTF-8 (or holds U+FFFD) at column \(column): nothing was run. What would run is not what the terminal shows"
+        case .invisibleCharacter(let scalar):
+            "the line holds \(InputText.name(of: scalar)) at column \(column): nothing was run. A terminal does not show it, so what would run is not what was shown or confirmed"
         }
     }
 }

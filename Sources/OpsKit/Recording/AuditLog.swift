@@ -1,26 +1,52 @@
 /// Every command the shell runs, appended to `audit.jsonl` as JSON lines:
 /// a `start` event before it runs (so a killed command still shows) and an
 /// `end` event with each host's status. Secrets are masked.
+///
+/// The log fails closed: when a `start` event cannot be written and synced
+/// (a full disk, a read-only state directory), `start` throws and the
+/// command must not run. `audit off` is the knowing way on, and says so.
 public final class AuditLog: @unchecked Sendable {
     // @unchecked: the interpreter (main actor) is its only user.
-    private let file: AppendOnlyFile
-    public var path: String { file.path }
+    public let path: String
+    /// Opened at the first event, and again after a failure: space freed
+    /// meanwhile lets the next command run.
+    private var file: AppendOnlyFile?
     let sessionID: String
     let user: String
+    /// Why events are not written, when the operator turned the log off.
+    public private(set) var offReason: String?
 
-    public init(path: String, sessionID: String, user: String) throws(RecordingError) {
-        file = try AppendOnlyFile(path: path, mode: 0o600)
+    public init(path: String, sessionID: String, user: String) {
+        self.path = path
         self.sessionID = sessionID
         self.user = user
     }
 
-    /// One command about to run.
+    /// Whether events are written.
+    public var isOn: Bool { offReason == nil }
+
+    /// Stops writing events, for `audit off` or `--no-audit`; the last event
+    /// says so when it can still be written.
+    public func turnOff(_ reason: String) {
+        guard isOn else { return }
+        try? write(base("audit-off") + [("reason", .string(reason))])
+        offReason = reason
+    }
+
+    /// Writes events again (`audit on`); throws when the log cannot be written.
+    public func turnOn() throws(RecordingError) {
+        offReason = nil
+        try write(base("audit-on"))
+    }
+
+    /// One command about to run. Throws when the event is not on disk:
+    /// the command must then not run.
     public func start(typed: String, expanded: [(target: Target, command: String)], secrets: [String]) throws(RecordingError) {
         var object = base("start")
         object.append(("typed", .string(mask(typed, secrets))))
         object.append(("targets", .array(expanded.map { .string($0.target.description) })))
         object.append(("expanded", .array(expanded.map { .string(mask($0.command, secrets)) })))
-        try file.append(JSONValue.object(object).encoded + "\n")
+        try write(object)
     }
 
     /// How it ended: overall and per host.
@@ -36,7 +62,28 @@ public final class AuditLog: @unchecked Sendable {
             })))
         }
         object.append(("seconds", .number(seconds)))
-        try file.append(JSONValue.object(object).encoded + "\n")
+        try write(object)
+    }
+
+    private func write(_ object: [(String, JSONValue)]) throws(RecordingError) {
+        guard isOn else { return }
+        let file = try opened()
+        do {
+            try file.append(JSONValue.object(object).encoded + "\n")
+        } catch {
+            self.file = nil  // reopen (and repair) at the next event
+            throw error
+        }
+    }
+
+    private func opened() throws(RecordingError) -> AppendOnlyFile {
+        if let file { return file }
+        let opened = try AppendOnlyFile(path: path, mode: 0o600)
+        // A line torn by a crash or a full disk would glue the next event
+        // to it and make the whole line unreadable.
+        try opened.cutTornLastLine()
+        file = opened
+        return opened
     }
 
     private func base(_ event: String) -> [(String, JSONValue)] {

@@ -25,6 +25,7 @@ public final class Recorder: @unchecked Sendable {
     /// Starts a recording at `path` (a new file, or appended to an existing
     /// one as a new session).
     public init(path: String, session: Session, version: String, sessionID: String) throws(RecordingError) {
+        let existed = access(path, F_OK) == 0
         file = try AppendOnlyFile(path: path, mode: 0o600)
         var header = file.length > 0 ? "\n" : ""
         header += "# opsshell \(version) recording\n"
@@ -32,7 +33,13 @@ public final class Recorder: @unchecked Sendable {
         for (name, variable) in session.variables.all {
             header += variable.isSecret ? "read -s \(name)\n" : "set \(name) \(ShellQuoting.quote(variable.value))\n"
         }
-        try file.append(header)
+        do {
+            try file.append(header)
+        } catch {
+            // A full disk: leave no empty file that looks like a recording.
+            if !existed { unlink(path) }
+            throw error
+        }
     }
 
     /// Records `line` before it runs. A recording that cannot be written

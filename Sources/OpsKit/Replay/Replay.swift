@@ -34,15 +34,19 @@ public struct Replay {
             start = saved
             console.notice("resuming \(options.file) at line \(saved)")
         }
-        let wasDryRun = interpreter.context.session.dryRun
-        if options.dryRun { interpreter.context.session.dryRun = true }
-        defer { interpreter.context.session.dryRun = wasDryRun }
+        // `replay --dry-run` is a promise for the whole script: a recorded
+        // `dry-run off` line must not turn the preview into a run.
+        if options.dryRun { interpreter.context.session.promiseDryRun() }
+        defer { if options.dryRun { interpreter.context.session.endDryRunPromise() } }
+        // A dry-run writes nothing, the progress file included: it would
+        // make a later --resume start where the preview stopped.
+        let keepsProgress = !interpreter.context.session.dryRun
         for (name, value) in options.overrides {
             try? interpreter.context.session.variables.set(name, to: value)
         }
         let overridden = Set(options.overrides.map(\.name))
 
-        for entry in script.entries {
+        for (index, entry) in script.entries.enumerated() {
             let words = try? Words(parsing: entry.text)
             let texts = words?.words.map(\.symbolicText) ?? []
             if let name = Self.assignedName(texts), overridden.contains(name) {
@@ -67,29 +71,37 @@ public struct Replay {
                 case .skip: continue
                 case .edit(let edited): text = edited
                 case .quit:
-                    saveProgress(entry.line)
+                    if keepsProgress { saveProgress(entry.line) }
                     console.notice("replay stopped before line \(entry.line); resume with: opsshell replay \(options.file) --resume")
                     return Outcome(status: .exited(1))
                 }
             }
             let outcome = await interpreter.run(text)
-            if outcome.endsSession { break }
+            if outcome.endsSession {
+                // `exit` at the first target ends a recorded session; a
+                // script that goes on after it is not what was recorded.
+                let left = script.entries.count - index - 1
+                guard left > 0 else { break }
+                if keepsProgress { saveProgress(entry.line + 1) }
+                console.error("replay stopped at \(options.file):\(entry.line): `exit` at the first target ends the script here; \(left) later command\(left == 1 ? "" : "s") not run")
+                return Outcome(status: .exited(1))
+            }
             if !outcome.status.isSuccess {
-                saveProgress(entry.line)
+                if keepsProgress { saveProgress(entry.line) }
                 console.error("replay stopped at \(options.file):\(entry.line) (\(outcome.status)). Fix it, then resume: opsshell replay \(options.file) --from \(entry.line)")
                 return outcome
             }
             if options.strict, let recorded = entry.recordedResult, !options.dryRun {
                 let now = ResultLine.summary(outcome)
                 if now != recorded {
-                    saveProgress(entry.line + 1)
+                    if keepsProgress { saveProgress(entry.line + 1) }
                     console.error("replay stopped at \(options.file):\(entry.line): the result differs (--strict): recorded \"\(recorded)\", now \"\(now)\"")
                     return Outcome(status: .exited(1))
                 }
             }
-            saveProgress(entry.line + 1)
+            if keepsProgress { saveProgress(entry.line + 1) }
         }
-        unlink(progressPath)
+        if keepsProgress { unlink(progressPath) }
         return .success
     }
 
@@ -111,10 +123,9 @@ public struct Replay {
     }
 
     private func applyQuietly(_ line: String, on interpreter: Interpreter) async {
-        let dryRun = interpreter.context.session.dryRun
-        interpreter.context.session.dryRun = true  // `ssh HOST` then switches without connecting
+        interpreter.context.session.promiseDryRun()  // `ssh HOST` then switches without connecting
         _ = await interpreter.run(line)
-        interpreter.context.session.dryRun = dryRun
+        interpreter.context.session.endDryRunPromise()
     }
 
     enum Choice { case run, skip, edit(String), quit }

@@ -4,8 +4,17 @@ public struct Session: Sendable {
     public var variables: Variables
     /// The target stack; the last one is where commands run. Never empty.
     public private(set) var targets: [Target] = [.local]
-    /// Whether commands are shown instead of run.
-    public var dryRun = false
+    /// Whether commands are shown instead of run: `dry-run on`, or a
+    /// promise made for the whole run that nothing in its input can lift.
+    public var dryRun: Bool {
+        get { dryRunSwitch || dryRunPromises > 0 }
+        set { dryRunSwitch = newValue }
+    }
+    /// What `dry-run on|off` set.
+    private var dryRunSwitch = false
+    /// How many callers promised a dry-run (`--dry-run`, `replay --dry-run`,
+    /// the guide's preview); while any holds, `dry-run off` changes nothing.
+    public private(set) var dryRunPromises = 0
     /// Whether destructive commands may run without typed confirmation
     /// (`--yes`, for scripts only).
     public var assumeYes = false
@@ -16,6 +25,13 @@ public struct Session: Sendable {
         self.variables = variables
         self.loginUser = loginUser
     }
+
+    /// Promises that nothing runs until `endDryRunPromise()`: a line
+    /// `dry-run off` in a previewed script cannot turn a preview into a run.
+    public mutating func promiseDryRun() { dryRunPromises += 1 }
+
+    /// Ends one `promiseDryRun()`.
+    public mutating func endDryRunPromise() { dryRunPromises = max(0, dryRunPromises - 1) }
 
     /// Where the next command runs.
     public var target: Target { targets[targets.count - 1] }
