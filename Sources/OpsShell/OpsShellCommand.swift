@@ -68,7 +68,9 @@ struct SessionOptions: ParsableArguments {
         let audit = AuditLog(path: StatePaths.audit, sessionID: context.sessionID, user: session.loginUser)
         if noAudit { audit.turnOff("--no-audit") }
         context.audit = audit
-        if let record {
+        if let record, dryRun {
+            console.notice("--dry-run: no recording is written to \(record); a dry-run writes nothing")
+        } else if let record {
             do {
                 context.recorder = try Recorder(path: record, session: session, version: ShellVersion.current, sessionID: context.sessionID)
                 if noAudit { try? context.recorder?.comment("started with --no-audit: no command of it is in the audit log") }

@@ -163,6 +163,17 @@ struct HostileInputTests {
         #expect(readFile(script + ".progress") == "next-line 2\n")
     }
 
+    @Test("a dry-run writes no recording: neither --record nor `record start` in it creates a file")
+    func dryRunRecordsNothing() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try await ShellBinary.run(["--dry-run", "--record", directory.path + "/a.ops", "-c", "record start \(directory.path)/b.ops", "-c", "touch x"],
+                                               environment: ["XDG_STATE_HOME": directory.path])
+        #expect(result.status == 0)
+        #expect(access(directory.path + "/a.ops", F_OK) != 0 && access(directory.path + "/b.ops", F_OK) != 0)
+        #expect(result.error.contains("a dry-run writes no recording"))
+    }
+
     @Test("replay stops at a top-level `exit` with commands after it, and says how many did not run")
     func replayExit() async throws {
         let directory = TemporaryDirectory()

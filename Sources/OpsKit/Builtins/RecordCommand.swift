@@ -17,6 +17,12 @@ struct RecordCommand: Command {
             if let current = context.recorder {
                 throw UsageError("already recording to \(current.path); record stop first", usage: usage)
             }
+            // A run promised as a dry-run writes nothing, and a recording of
+            // it would show as run what never ran.
+            guard context.session.dryRunPromises == 0 else {
+                context.console.notice("dry-run: would record to \(arguments[1]); a dry-run writes no recording")
+                return .success
+            }
             context.recorder = try Recorder(path: arguments[1], session: context.session, version: ShellVersion.current, sessionID: context.sessionID)
             context.console.notice("recording to \(arguments[1])")
         case "stop":
