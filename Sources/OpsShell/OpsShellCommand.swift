@@ -176,8 +176,8 @@ extension OpsShellCommand {
                 assignment.firstIndex(of: "=").map { (String(assignment[..<$0]), String(assignment[assignment.index(after: $0)...])) }
             }
             let interpreter = try options.makeInterpreter()
-            let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
-                executor.closeConnections()
+            let interruption = Interruption(whenIdle: { [context = interpreter.context] in
+                context.closeConnections()
                 Glibc.exit(130)
             })
             let outcome = await interruption.run { [replay] in await Replay(options: replay).run(on: interpreter) }
@@ -192,8 +192,8 @@ extension OpsShellCommand {
 @MainActor
 func runScript(_ lines: some Sequence<String>, name: String, options: SessionOptions, showsLines: Bool = false) async throws {
     let interpreter = try options.makeInterpreter()
-    let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
-        executor.closeConnections()
+    let interruption = Interruption(whenIdle: { [context = interpreter.context] in
+        context.closeConnections()
         exit(130)
     })
     let outcome = await interruption.run { await Script(name: name, showsLines: showsLines).run(lines, in: interpreter) }

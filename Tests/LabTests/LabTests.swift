@@ -1,5 +1,5 @@
 import Foundation
-import OpsKit
+@testable import OpsKit
 import Plugins
 import TestSupport
 import Testing

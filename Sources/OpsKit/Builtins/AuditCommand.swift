@@ -13,7 +13,8 @@ struct AuditCommand: Command {
         index == 0 ? ["on", "off"] : []
     }
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         guard let audit = context.audit else {
             context.console.line("this session has no audit log")
             return arguments.isEmpty ? .success : Outcome(status: .exited(1))

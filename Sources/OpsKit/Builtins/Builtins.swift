@@ -3,7 +3,8 @@ public enum Builtins {
     /// Every built-in command, in the order `help` lists them.
     public static let all: [any Command] = [
         HelpCommand(), SetCommand(), UnsetCommand(), VarsCommand(), EchoCommand(),
-        HistoryCommand(), DryRunCommand(), AuditCommand(), SSHCommand(), RecordCommand(), ReplayCommand(),
+        HistoryCommand(), DryRunCommand(), AuditCommand(), SSHCommand(),
+        DirectoryCommand(verb: .cd), DirectoryCommand(verb: .pushd), DirectoryCommand(verb: .popd), ExportCommand(), RecordCommand(), ReplayCommand(),
         ConfirmCommand(), SleepCommand(), ReadCommand(), ExitCommand(),
     ]
 }

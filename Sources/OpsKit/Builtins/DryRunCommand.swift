@@ -4,11 +4,14 @@ struct DryRunCommand: Command {
     let summary = "show every command's exact form and target instead of running it"
     let usage = "dry-run [on|off]"
 
+    func effect(of arguments: [String]) -> Effect { arguments.isEmpty ? [] : .setsMode }
+
     func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] {
         index == 0 ? ["on", "off"] : []
     }
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         switch arguments.first {
         case nil:
             context.console.line("dry-run is \(context.session.dryRun ? "on" : "off")")

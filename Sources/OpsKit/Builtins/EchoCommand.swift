@@ -5,7 +5,8 @@ struct EchoCommand: Command {
     let usage = "echo [WORD...]"
     let examples = ["echo $datadir", "echo pg_hba.conf.$(date +%F)"]
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         context.console.line(arguments.joined(separator: " "))
         return .success
     }

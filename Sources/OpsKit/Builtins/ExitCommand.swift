@@ -4,7 +4,9 @@ struct ExitCommand: Command {
     let summary = "go back to the previous target; at the first, leave the shell"
     let usage = "exit"
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func effect(of arguments: [String]) -> Effect { .movesTarget }
+
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
         if context.session.pop() { return .success }
         return Outcome(status: .success, endsSession: true)
     }

@@ -9,7 +9,8 @@ struct HelpCommand: Command {
         []  // The completer offers command words for help's argument.
     }
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         let catalog = context.catalog
         let console = context.console
         guard let topic = arguments.first else {

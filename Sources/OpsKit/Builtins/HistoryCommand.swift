@@ -5,7 +5,8 @@ struct HistoryCommand: Command {
     let usage = "history [COUNT]"
     let onlyLooks = true
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         let lines = context.history()
         var count = lines.count
         if let argument = arguments.first {

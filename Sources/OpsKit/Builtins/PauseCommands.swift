@@ -5,7 +5,8 @@ struct ConfirmCommand: Command {
     let usage = "confirm \"TEXT\""
     let examples = ["confirm \"Node 01 is the standby leader and restoring\""]
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         let text = arguments.joined(separator: " ")
         context.console.write("\(text.isEmpty ? "Continue?" : text)\n", style: .warning, to: .error)
         return context.confirm(Confirmation(reason: "", word: "yes"), prompt: "Type yes to continue: ", skipped: "confirmed by --yes") ?? .success
@@ -18,7 +19,8 @@ struct SleepCommand: Command {
     let summary = "wait, e.g. sleep 30s, sleep 2h"
     let usage = "sleep DURATION"
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         guard arguments.count == 1, let duration = DurationText.parse(arguments[0]) else {
             throw UsageError("sleep needs one duration: 500ms, 30s, 10m, 2h", usage: usage)
         }
@@ -42,7 +44,10 @@ struct ReadCommand: Command {
     let summary = "ask for a secret value without echoing it"
     let usage = "read -s NAME"
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func effect(of arguments: [String]) -> Effect { .setsVariables }
+
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         guard arguments.count == 2, arguments[0] == "-s" else { throw UsageError("read takes -s NAME", usage: usage) }
         let name = arguments[1]
         guard let value = context.console.askSecret("\(name) (not echoed): ") else {

@@ -10,7 +10,8 @@ struct RecordCommand: Command {
         index == 0 ? ["start", "status", "stop"] : []
     }
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
+        let arguments = line.arguments
         switch arguments.first {
         case "start":
             guard arguments.count == 2 else { throw UsageError("record start needs a file", usage: usage) }

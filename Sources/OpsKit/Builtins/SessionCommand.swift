@@ -2,11 +2,11 @@
 /// copy of its context: `replay` runs lines through the same interpreter.
 public protocol SessionCommand: Command {
     @MainActor
-    func run(_ arguments: [String], on interpreter: Interpreter) async throws -> Outcome
+    func run(_ line: ExpandedLine, on interpreter: Interpreter) async throws -> Outcome
 }
 
 extension SessionCommand {
-    public func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    public func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
         preconditionFailure("the interpreter runs session commands with run(_:on:)")
     }
 }
@@ -20,7 +20,7 @@ struct ReplayCommand: SessionCommand {
     let isRecorded = false
 
     @MainActor
-    func run(_ arguments: [String], on interpreter: Interpreter) async throws -> Outcome {
-        await Replay(options: try ReplayOptions(arguments: arguments)).run(on: interpreter)
+    func run(_ line: ExpandedLine, on interpreter: Interpreter) async throws -> Outcome {
+        await Replay(options: try ReplayOptions(arguments: line.arguments)).run(on: interpreter)
     }
 }

@@ -5,7 +5,7 @@ struct VarsCommand: Command {
     let usage = "vars"
     let onlyLooks = true
 
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome {
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome {
         let variables = context.session.variables
         let names = variables.knownNames
         let width = names.map(\.count).max() ?? 0

@@ -19,8 +19,15 @@ public protocol Command: Sendable {
     var isRecorded: Bool { get }
     /// Completions for the argument being typed at `index` (0 = first).
     func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String]
+    /// What the line does to the session (moves the target, sets
+    /// variables), besides any command it runs.
+    func effect(of arguments: [String]) -> Effect
+    /// The commands the line runs on targets, when it runs any
+    /// (`ssh HOST CMD`): the interpreter then guards, confirms, audits and
+    /// runs them, exactly as a typed command. Nil: `run` does the work.
+    func plan(_ line: ExpandedLine, in context: Context) throws -> RunPlan?
     /// Runs the command with its expanded arguments.
-    func run(_ arguments: [String], in context: inout Context) async throws -> Outcome
+    func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome
 }
 
 extension Command {
@@ -28,6 +35,8 @@ extension Command {
     public var onlyLooks: Bool { false }
     public var isRecorded: Bool { !onlyLooks }
     public func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] { [] }
+    public func effect(of arguments: [String]) -> Effect { [] }
+    public func plan(_ line: ExpandedLine, in context: Context) throws -> RunPlan? { nil }
 }
 
 /// What a command leaves behind: its status, and on which hosts.
@@ -55,16 +64,18 @@ public struct Outcome: Sendable, Equatable {
 public struct Context: Sendable {
     public var session: Session
     public let console: any Console
-    public let executor: any Executor
+    /// Runs commands; reached only through the one path (`runStep`,
+    /// `captureStep`, a planned line), never around it.
+    let executor: any Executor
     /// The lines entered so far, newest last (for `history`).
     public var history: @Sendable () -> [String]
     /// Every command and plugin, for `help` and completion.
     public let catalog: Catalog
     /// The hosts the session knows.
     public let inventory: Inventory
-    /// The line being run, before expansion, for commands that pass part of
-    /// it on as shell text with its own quoting (`ssh HOST CMD…`).
-    public internal(set) var words = Words(words: [], source: Word(pieces: [], column: 1))
+    /// The line being run, as files hold it: what a plugin's further
+    /// commands are audited under.
+    public internal(set) var typedLine: String?
     /// The recording in progress (`record start`), if any.
     public var recorder: Recorder?
     /// The audit log, if it could be opened.

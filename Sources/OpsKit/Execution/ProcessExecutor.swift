@@ -77,6 +77,8 @@ public struct ProcessExecutor: Executor {
     /// The exact argument vector that runs `command` on `target`; what
     /// dry-run shows and what runs are the same thing.
     public func argv(for command: String, on target: Target) async throws(ExecutionError) -> [String] {
+        // `cd` and `export` at this level, for every command that runs here.
+        let command = target.applyingShellState(to: command)
         guard let name = target.host else {
             return ProcessExecutor.localArgv(for: command, as: target.user, login: target.isLogin)
         }

@@ -43,20 +43,23 @@ public protocol Plugin: Sendable {
     func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome
 }
 
-/// A line the interpreter gave to a plugin.
+/// A line the interpreter gave to a plugin: the tool's command line within
+/// it, and the line as read once.
 public struct ToolCall: Sendable {
     /// The tool's command line, expanded.
     public let invocation: ToolInvocation
-    /// The line's words before expansion (`$NAME` still symbolic).
-    public let words: Words
-    /// The whole line, expanded and quoted for `sh -c`.
-    public let shellText: String
+    /// The whole line, parsed and expanded once.
+    public let line: ExpandedLine
 
-    public init(invocation: ToolInvocation, words: Words, shellText: String) {
+    public init(invocation: ToolInvocation, line: ExpandedLine) {
         self.invocation = invocation
-        self.words = words
-        self.shellText = shellText
+        self.line = line
     }
+
+    /// The line's words before expansion (`$NAME` still symbolic).
+    public var words: Words { line.words }
+    /// The whole line, expanded and quoted for `sh -c`.
+    public var shellText: String { line.shellText }
 
     /// The unexpanded word of the argument at `index`, for a plugin that
     /// renders an embedded command with its own quoting.

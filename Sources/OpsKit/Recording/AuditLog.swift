@@ -41,18 +41,22 @@ public final class AuditLog: @unchecked Sendable {
 
     /// One command about to run. Throws when the event is not on disk:
     /// the command must then not run.
-    public func start(typed: String, expanded: [(target: Target, command: String)], secrets: [String]) throws(RecordingError) {
+    /// A command a plugin runs for a typed line (a restart, a status read)
+    /// names that line as its `parent`.
+    public func start(typed: String, expanded: [(target: Target, command: String)], secrets: [String], parent: String? = nil) throws(RecordingError) {
         var object = base("start")
         object.append(("typed", .string(mask(typed, secrets))))
+        if let parent { object.append(("parent", .string(mask(parent, secrets)))) }
         object.append(("targets", .array(expanded.map { .string($0.target.description) })))
         object.append(("expanded", .array(expanded.map { .string(mask($0.command, secrets)) })))
         try write(object)
     }
 
     /// How it ended: overall and per host.
-    public func end(typed: String, outcome: Outcome, seconds: Double, secrets: [String]) throws(RecordingError) {
+    public func end(typed: String, outcome: Outcome, seconds: Double, secrets: [String], parent: String? = nil) throws(RecordingError) {
         var object = base("end")
         object.append(("typed", .string(mask(typed, secrets))))
+        if let parent { object.append(("parent", .string(mask(parent, secrets)))) }
         object.append(("status", .number(Double(outcome.status.code))))
         object.append(("result", .string(outcome.status.description)))
         if !outcome.hosts.isEmpty {

@@ -13,6 +13,13 @@ public struct RunPlan: Sendable {
     /// Confirmations a plugin asks for whatever the risk (stopping Patroni
     /// on the leader).
     public var confirmations: [Confirmation] = []
+    /// The command's words as the guards read them, when they are not the
+    /// line's own (`ssh HOST 'sudo systemctl stop patroni'`).
+    public var guardWords: [String]?
+    /// Commands the plugin runs after the steps, each through the same path
+    /// (`systemctl status` after `systemctl start`): shown in dry-run and
+    /// confirmation, audited as they run.
+    public var followUps: [(target: Target, command: String)] = []
 
     public init(steps: [(target: Target, command: String)], risk: Risk, confirmationWord: String) {
         self.steps = steps
@@ -46,6 +53,9 @@ extension Context {
             for (target, command) in plan.steps {
                 console.line("dry-run: on \(target) (\(plan.risk)): \(mask(command, session.variables.secretValues))", style: .dim)
             }
+            for (target, command) in plan.followUps {
+                console.line("dry-run: then on \(target): \(mask(command, session.variables.secretValues))", style: .dim)
+            }
             return .success
         }
         for confirmation in plan.confirmations {
@@ -59,6 +69,7 @@ extension Context {
             text += "  \(plan.steps.count) hosts (\(plan.confirmationWord)), each running exactly:\n"
             for (target, command) in plan.steps { text += "    \(target): \(mask(command, session.variables.secretValues))\n" }
         }
+        for (target, command) in plan.followUps { text += "  then on \(target): \(mask(command, session.variables.secretValues))\n" }
         console.write(text, style: .warning, to: .error)
         let noun = plan.confirmationNoun ?? (plan.steps.count == 1 ? "the target's name" : "the query")
         let prompt = "Type \(noun) (\(plan.confirmationWord)) to run it: "

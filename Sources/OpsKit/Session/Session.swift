@@ -42,6 +42,22 @@ public struct Session: Sendable {
     /// Makes `target` the current target; `exit` returns to the previous one.
     public mutating func push(_ target: Target) { targets.append(target) }
 
+    /// Changes the current level's shell state (`cd`, `export`).
+    public mutating func changeTarget(_ change: (inout Target) -> Void) {
+        change(&targets[targets.count - 1])
+    }
+
+    /// The variables a line here expands with: the session's, and for names
+    /// the session does not have, what `export` set at this level (the
+    /// remote shell has the same value, so either may expand it).
+    public var variablesHere: Variables {
+        var variables = self.variables
+        for (name, value) in target.environment where variables[name] == nil {
+            try? variables.set(name, to: value)
+        }
+        return variables
+    }
+
     /// Returns to the previous target; false when already at the first.
     @discardableResult
     public mutating func pop() -> Bool {

@@ -18,9 +18,9 @@ enum ChefSearch {
 
     /// The nodes `query` finds, in Chef's order, each with the value of
     /// `attribute` (nil when the node does not have it).
-    static func nodes(matching query: String, attribute: String = "fqdn", executor: any Executor) async throws -> [Node] {
+    static func nodes(matching query: String, attribute: String = "fqdn", in context: Context) async throws -> [Node] {
         let command = ShellQuoting.join(["knife", "search", "node", query, "-a", attribute, "-F", "json"])
-        let result = try await executor.capture(command, on: .local, limit: 16 << 20)
+        let result = try await context.lookUp(command, purpose: "knife ssh \(query): the hosts Chef finds", limit: 16 << 20)
         // knife exits 1 when nothing matched, with a valid empty document.
         guard result.status.isSuccess || result.status == .exited(1) else {
             throw SearchError("knife search failed (\(result.status)): \(result.standardError.lastLine)")

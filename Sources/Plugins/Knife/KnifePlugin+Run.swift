@@ -31,7 +31,7 @@ extension KnifePlugin {
         switch path.path.map(\.name) {
         case ["ssh"]:
             let ssh = try KnifeSSH.parse(call.invocation.arguments)
-            var fanOut = FanOut(executor: context.executor, console: context.console, concurrency: ssh.concurrency, timeout: ssh.timeout)
+            var fanOut = context.fanOut(concurrency: ssh.concurrency, timeout: ssh.timeout)
             // The inner tool reads each host's output only when the command
             // is that tool alone, not a pipeline around it.
             let inner = (try? Words(parsing: call.invocation.arguments[ssh.commandIndex]))
@@ -73,7 +73,7 @@ extension KnifePlugin {
             found = ssh.query.split(separator: " ").map { (String($0), nil) }
             if ssh.attribute != nil { throw UsageError("-a needs a search query, not -m: a list of names has no attributes", usage: KnifeSSH.usage) }
         } else if ChefSearch.isConfigured() {
-            let nodes = try await ChefSearch.nodes(matching: ssh.query, attribute: ssh.attribute ?? "fqdn", executor: context.executor)
+            let nodes = try await ChefSearch.nodes(matching: ssh.query, attribute: ssh.attribute ?? "fqdn", in: context)
             guard !nodes.isEmpty else { throw FleetError.noHosts(query: ssh.query, known: []) }
             found = nodes.map { ($0.name, ssh.attribute == nil ? nil : $0.value) }
             if let attribute = ssh.attribute, let missing = nodes.first(where: { $0.value == nil }) {

@@ -18,9 +18,23 @@ struct CycleReplicas: ParsableCommand {
 }
 
 extension PatroniPlugin {
-    /// Each cycle re-reads who leads and restarts Patroni on every other
-    /// member — re-checking just before each one, so a failover in between
-    /// never gets the new leader restarted. Stops when the lag bound is met,
+    /// The restart a cycle gives each replica.
+    static let restart = "sudo -n systemctl stop patroni && sudo -n systemctl start patroni"
+
+    /// The plan: the restart on each replica's host as the cluster stands
+    /// now, so dry-run shows exactly where it would run.
+    func planCycle(_ call: ToolCall, in context: Context) async throws -> RunPlan {
+        let steps = try await replicaHosts(in: context).map { (Target(host: $0.host.name), Self.restart) }
+        var plan = RunPlan(steps: steps, risk: .changesState, confirmationWord: "replicas")
+        plan.guardWords = Context.words(of: Self.restart)
+        return plan
+    }
+
+    /// Each cycle restarts Patroni on every replica, each restart a command
+    /// of its own through the shell's one path: the leader guard asks that
+    /// host, at that moment, whether it leads (a failover in between is
+    /// caught there, and a host it cannot tell about is asked about), and
+    /// the audit log has each restart. Stops when the lag bound is met,
     /// after `--cycles`, or at Ctrl-C, and says which.
     func cycleReplicas(_ call: ToolCall, _ arguments: [String], in context: Context) async throws -> Outcome {
         let options = try CycleReplicas.parse(arguments)
@@ -40,29 +54,42 @@ extension PatroniPlugin {
                 return .success
             }
             cycle += 1
-            for replica in members where !replica.role.leads {
-                // Who leads now? A failover since the list above must not
-                // get the new leader restarted.
-                let current = try await self.members(call, in: context)
-                guard current.first(where: { $0.name == replica.name }).map({ !$0.role.leads }) == true else {
-                    console.notice("\(replica.name) leads now; not restarting it")
-                    continue
-                }
-                guard context.inventory.host(named: replica.name) != nil else {
-                    throw UsageError("member \(replica.name) is not a host in the inventory, so it cannot be reached", usage: usage)
-                }
-                console.line("cycle \(cycle): restarting Patroni on replica \(replica.name) (lag \(replica.worstLagMB.map { "\($0) MB" } ?? "unknown"))")
-                let status = try await context.executor.run("sudo -n systemctl stop patroni && sudo -n systemctl start patroni",
-                                                            on: Target(host: replica.name)) { console.write(bytes: $1, to: $0) }
+            for (replica, host) in try await replicaHosts(in: context) {
+                let lag = members.first { $0.name == replica.name }?.worstLagMB
+                console.line("cycle \(cycle): restarting Patroni on replica \(replica.name) (\(host.name), lag \(lag.map { "\($0) MB" } ?? "unknown"))")
+                guard let status = try await context.runStep(Self.restart, on: Target(host: host.name), risk: .changesState,
+                                                             purpose: "cycle-replicas: restart Patroni on replica \(replica.name)") else { continue }
                 if status == .interrupted { return stopped(after: cycle, console) }
                 guard status.isSuccess else {
-                    console.error("cycle-replicas: restarting Patroni on \(replica.name) failed (\(status)); stopping")
+                    console.error("cycle-replicas: restarting Patroni on \(host.name) failed or was refused (\(status)); stopping")
                     return Outcome(status: status)
                 }
             }
             if options.cycles.map({ cycle >= $0 }) == true { continue }
             do { try await Task.sleep(for: every) } catch { return stopped(after: cycle, console) }
         }
+    }
+
+    /// The replicas as the cluster lists them now, each with its inventory
+    /// host, matched by REST API or address (`MemberHosts`), never by name.
+    func replicaHosts(in context: Context) async throws -> [(member: MemberHosts.Listed, host: Host)] {
+        guard let api = Self.clusterAPI(for: context) else {
+            throw UsageError("cycle-replicas needs a Patroni REST API to read the cluster: give the hosts patroni_api in the inventory",
+                             usage: "patronictl cycle-replicas [--every 2h] [--max-lag 100MB] [--cycles N]")
+        }
+        let members = try await MemberHosts.cluster(at: api)
+        return try members.filter { !$0.role.leads }.map { member in
+            switch MemberHosts.host(of: member, in: context.inventory) {
+            case .success(let host): return (member, host)
+            case .failure(let mismatch): throw mismatch
+            }
+        }
+    }
+
+    /// The REST API to read the cluster from: the target's, or on this
+    /// machine the first inventory host's that has one.
+    static func clusterAPI(for context: Context) -> String? {
+        restAPI(for: context) ?? (context.session.target.isLocal ? context.inventory.hosts.lazy.compactMap { $0.attributes["patroni_api"] }.first : nil)
     }
 
     private func stopped(after cycles: Int, _ console: any Console) -> Outcome {

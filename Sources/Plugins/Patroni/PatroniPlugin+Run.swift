@@ -4,7 +4,7 @@ extension PatroniPlugin {
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
         switch ownSubcommand(call) {
         case "wait": return .here(listCommand(call), risk: .readOnly, in: context.session)
-        case "cycle-replicas": return .here("sudo -n systemctl stop patroni && sudo -n systemctl start patroni  # on each replica", risk: .changesState, in: context.session)
+        case "cycle-replicas": return try await planCycle(call, in: context)
         default: break
         }
         return planAsTyped(call, risk: risk, in: context)

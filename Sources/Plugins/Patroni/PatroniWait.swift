@@ -84,7 +84,8 @@ extension PatroniPlugin {
     /// patronictl on the target.
     func members(_ call: ToolCall, in context: Context) async throws -> [PatroniMember] {
         if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
-        let result = try await context.executor.capture(listCommand(call), on: context.session.target, limit: 16 << 20)
+        guard let result = try await context.captureStep(listCommand(call), on: context.session.target,
+                                                         purpose: "patronictl: the members", limit: 16 << 20) else { return [] }
         guard result.status.isSuccess else {
             throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.lastLine)", usage: "patronictl [-c FILE] list")
         }

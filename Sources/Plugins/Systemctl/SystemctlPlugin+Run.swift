@@ -16,19 +16,36 @@ extension SystemctlPlugin {
         }
         switch verb {
         case "is-active", "is-enabled", "is-failed":
-            let output = try await context.executor.capture(call.shellText, on: context.session.target, limit: 1 << 20)
+            guard let output = try await context.captureStep(call.shellText, on: context.session.target, purpose: call.line.recorded) else { return .success }
             show(output, table: table(for: invocation, output: output), on: context)
             return Outcome(status: output.status)
         case _ where Self.actions.contains(verb):
             let outcome = try await context.runTool(call.invocation, shellText: call.shellText, named: name)
-            guard outcome.status != .interrupted, !(outcome.status.code == 127) else { return outcome }
-            let status = ToolInvocation(wrappers: invocation.wrappers, executable: invocation.executable, arguments: ["status", "--no-pager"] + units)
-            let output = try await context.executor.capture(status.shellText, on: context.session.target, limit: 1 << 20)
-            show(nil, table: table(for: status, output: output), on: context)
+            guard outcome.status != .interrupted, !(outcome.status.code == 127), let (target, command) = plan.followUps.first else { return outcome }
+            if let output = try await context.captureStep(command, on: target, purpose: "\(verb): the units' state afterwards") {
+                show(nil, table: table(for: Self.statusInvocation(of: invocation, units: units), output: output), on: context)
+            }
             return outcome
         default:
             return try await runAsTyped(call, plan: plan, in: context)
         }
+    }
+
+    /// `start`, `stop`, `restart`…: the line as typed, then a read of the
+    /// units' state, both in the plan so dry-run and the audit show them.
+    public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
+        var plan = planAsTyped(call, risk: risk, in: context)
+        let invocation = call.invocation.withoutJSON
+        let (path, units) = grammar.resolve(invocation.arguments)
+        if let verb = path.first?.name, Self.actions.contains(verb), !units.isEmpty, !call.invocation.wantsJSON {
+            plan.followUps = [(context.session.target, Self.statusInvocation(of: invocation, units: units).shellText)]
+        }
+        return plan
+    }
+
+    /// `systemctl status --no-pager UNITS`, behind the same wrappers.
+    static func statusInvocation(of invocation: ToolInvocation, units: [String]) -> ToolInvocation {
+        ToolInvocation(wrappers: invocation.wrappers, executable: invocation.executable, arguments: ["status", "--no-pager"] + units)
     }
 
     /// The verbs after which the units' new state is shown.

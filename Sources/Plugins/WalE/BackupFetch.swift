@@ -10,12 +10,11 @@ extension WalEPlugin {
         guard let invocation = ToolInvocation.find(in: words, isTool: { executables.contains(basename($0)) }),
               let directory = Self.fetchDirectory(invocation, grammar: grammar) else { return [] }
         let look = "find \(ShellQuoting.quote(directory)) -mindepth 1 -maxdepth 1 2>/dev/null | head -n 4"
-        let executor = context.executor
         // All targets at once: before a fan-out to 30 hosts, not 30 round trips in a row.
         let listings = await withTaskGroup(of: (Int, [String]).self) { group in
             for (index, target) in targets.enumerated() {
                 group.addTask {
-                    let listing = try? await executor.capture(look, on: target, limit: 4096)
+                    let listing = try? await context.captureStep(look, on: target, purpose: "backup-fetch: is \(directory) empty on \(target.hostLabel)", limit: 4096)
                     return (index, listing?.standardOutput.textLines.filter { !$0.isEmpty } ?? [])
                 }
             }
@@ -41,19 +40,20 @@ extension WalEPlugin {
     }
 
     /// Runs backup-fetch with a live line of elapsed time and bytes restored
-    /// so far (`du -sb DIR` on the target every few seconds), then the size
-    /// and duration.
+    /// so far (`du -sb DIR` on the target, every 5 s in the first minute,
+    /// then every 30 s: each read is audited), then the size and duration.
     func fetchWithProgress(_ command: String, directory: String, in context: Context) async throws -> Outcome {
-        let console = context.console, executor = context.executor, target = context.session.target
+        let console = context.console, target = context.session.target
         let clock = ContinuousClock()
         let started = clock.now
         let size: @Sendable () async -> Int64? = {
-            let result = try? await executor.capture("du -sb \(ShellQuoting.quote(directory)) 2>/dev/null | cut -f1", on: target, limit: 256)
+            let result = try? await context.captureStep("du -sb \(ShellQuoting.quote(directory)) 2>/dev/null | cut -f1", on: target,
+                                                        purpose: "backup-fetch: bytes restored into \(directory)", limit: 256)
             return result.flatMap { Int64($0.standardOutput.trimmingTrailingBlanks()) }
         }
         let progress = Task {
             while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: .seconds(started.duration(to: clock.now) < .seconds(60) ? 5 : 30))
                 if let bytes = await size() {
                     console.write("\r\u{1B}[Krestoring into \(directory): \(Self.bytesText(bytes)) in \(started.duration(to: clock.now).clockText)",
                                   style: .dim, to: .error)

@@ -58,7 +58,8 @@ extension WalEPlugin {
         guard let maxAge = DurationText.parse(options.maxAge) else {
             throw UsageError("--max-age needs a duration such as 24h", usage: "wal-e check-latest [--max-age 24h]")
         }
-        let listing = try await context.executor.capture(plan.steps[0].command, on: context.session.target, limit: 64 << 20)
+        guard let listing = try await context.captureStep(plan.steps[0].command, on: context.session.target,
+                                                          purpose: "wal-e check-latest: the backups", limit: 64 << 20) else { return .success }
         guard listing.status.isSuccess else {
             context.console.error("wal-e backup-list failed (\(listing.status)): \(listing.standardError.lastLine)")
             return Outcome(status: listing.status)
