@@ -93,7 +93,8 @@ extension OpsShellCommand {
     struct Interactive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "shell", abstract: "Start the shell (the default).")
 
-        @Option(name: .customShort("c"), help: ArgumentHelp("Run this line and exit; repeat to run several in one session.", valueName: "LINE"))
+        // Unconditional: `-c '-x'` or `-c '--anything'` is a line to run, not a flag.
+        @Option(name: .customShort("c"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Run this line and exit; repeat to run several in one session.", valueName: "LINE"))
         var lines: [String] = []
 
         @OptionGroup var options: SessionOptions

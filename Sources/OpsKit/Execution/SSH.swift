@@ -93,8 +93,8 @@ enum RemoteCommand {
     static func wrapped(_ command: String, user: String?, login: Bool) -> String {
         let inner = user.map { user -> [String] in
             let text = login ? "cd ~ 2>/dev/null || cd /; " + command : command
-            return ["sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", text]
-        } ?? ["/bin/sh", "-c", command]
+            return ["sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", "--", text]
+        } ?? ["/bin/sh", "-c", "--", command]  // `--`: a line may start with `-`.
         let watchdog = """
             exec 3<&0; \
             if command -v setsid >/dev/null 2>&1; then setsid "$@" </dev/null & else "$@" </dev/null & fi; \
