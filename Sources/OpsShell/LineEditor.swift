@@ -53,7 +53,11 @@ final class LineEditor {
         cedit_set_signal(editor, 1)
         cedit_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
         cedit_set_prompt(editor, { editor in
-            LineEditor.from(editor)?.promptPointer()
+            // el_gets has just installed libedit's signal handlers, which
+            // re-send SIGTERM/SIGHUP to our whole process group: take those
+            // signals back (see Interruption.claimSignals).
+            Interruption.claimSignals()
+            return LineEditor.from(editor)?.promptPointer()
         }, LineEditor.literalMarker)
         cedit_add_function(editor, "opsshell-complete", "complete the word", { editor, _ in
             LineEditor.from(editor)?.completeAtCursor() ?? UInt8(CC_ERROR)

@@ -119,7 +119,9 @@ extension OpsShellCommand {
                 let completion = completer.complete(text, in: interpreter.session)
                 return (completion.typed, completion.candidates)
             }
-            let interruption = Interruption(whenIdle: {})
+            let interruption = Interruption(whenIdle: {}, cleanUp: { [executor = interpreter.context.executor] in
+                executor.closeConnections()
+            })
             let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
             interpreter.context.recorder?.stop()
             interpreter.closeConnections()
@@ -176,7 +178,7 @@ extension OpsShellCommand {
             let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
                 executor.closeConnections()
                 Glibc.exit(130)
-            })
+            }, cleanUp: { [executor = interpreter.context.executor] in executor.closeConnections() })
             let outcome = await interruption.run { [replay] in await Replay(options: replay).run(on: interpreter) }
             interpreter.context.recorder?.stop()
             interpreter.closeConnections()
@@ -192,7 +194,7 @@ func runScript(_ lines: some Sequence<String>, name: String, options: SessionOpt
     let interruption = Interruption(whenIdle: { [executor = interpreter.context.executor] in
         executor.closeConnections()
         exit(130)
-    })
+    }, cleanUp: { [executor = interpreter.context.executor] in executor.closeConnections() })
     let outcome = await interruption.run { await Script(name: name, showsLines: showsLines).run(lines, in: interpreter) }
     interpreter.context.recorder?.stop()
     interpreter.closeConnections()

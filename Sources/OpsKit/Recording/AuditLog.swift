@@ -27,8 +27,10 @@ public final class AuditLog: @unchecked Sendable {
     public func end(typed: String, outcome: Outcome, seconds: Double, secrets: [String]) throws(RecordingError) {
         var object = base("end")
         object.append(("typed", .string(mask(typed, secrets))))
-        object.append(("status", .number(Double(outcome.status.code))))
-        object.append(("result", .string(outcome.status.description)))
+        // A command cut short by SIGTERM/SIGHUP/SIGPIPE names the signal (ShellEnding).
+        let status = ShellEnding.logged(outcome.status)
+        object.append(("status", .number(Double(status.code))))
+        object.append(("result", .string(status.text)))
         if !outcome.hosts.isEmpty {
             object.append(("hosts", .array(outcome.hosts.map { host in
                 .object([("host", .string(host.host)), ("status", .number(Double(host.code))),
