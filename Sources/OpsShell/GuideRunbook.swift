@@ -70,7 +70,9 @@ extension OpsShellCommand {
                     return (completion.typed, completion.candidates)
                 }
             }
-            let terminal = TerminalGuide(editor: editor, interruption: Interruption(whenIdle: {}))
+            let terminal = TerminalGuide(editor: editor, interruption: Interruption(whenIdle: {}, cleanUp: { [context = interpreter.context] in
+                context.closeConnections()
+            }))
             let guide = Guide(runbook: book, progress: progress, progressPath: GuideProgress.path(forRecording: progress.recording),
                               interpreter: interpreter, terminal: terminal)
             let outcome = await guide.walk()

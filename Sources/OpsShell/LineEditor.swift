@@ -24,6 +24,7 @@ final class LineEditor {
     private let output: UnsafeMutablePointer<FILE>?
     private let history: OpaquePointer
     private let historyPath: String?
+    private let historySize: Int32
     /// Set by Ctrl-C while editing: the line read is thrown away.
     private var abandoned = false
     /// The prompt as libedit reads it; kept alive between calls.
@@ -42,6 +43,7 @@ final class LineEditor {
         editor = el_init(program, input, output, fdopen(STDERR_FILENO, "w"))
         history = history_init()
         self.historyPath = historyPath
+        self.historySize = historySize
         cedit_history_setsize(history, historySize)
         cedit_history_setunique(history, 1)
         if let historyPath { cedit_history_load(history, historyPath) }
@@ -53,7 +55,11 @@ final class LineEditor {
         cedit_set_signal(editor, 1)
         cedit_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
         cedit_set_prompt(editor, { editor in
-            LineEditor.from(editor)?.promptPointer()
+            // el_gets has just installed libedit's signal handlers, which
+            // re-send SIGTERM/SIGHUP to our whole process group: take those
+            // signals back (see Interruption.claimSignals).
+            Interruption.claimSignals()
+            return LineEditor.from(editor)?.promptPointer()
         }, LineEditor.literalMarker)
         cedit_add_function(editor, "opsshell-complete", "complete the word", { editor, _ in
             LineEditor.from(editor)?.completeAtCursor() ?? UInt8(CC_ERROR)
@@ -79,7 +85,7 @@ final class LineEditor {
     }
 
     deinit {
-        save()
+        // Nothing to save: every line went to the file as it was entered.
         history_end(history)
         el_end(editor)
     }
@@ -104,11 +110,11 @@ final class LineEditor {
         return .line(line)
     }
 
-    /// Adds a line to the history and writes the history file, so a crash
+    /// Adds a line to the history and to the history file, so a crash
     /// loses nothing already entered.
     func remember(_ line: String) {
         cedit_history_enter(history, line)
-        save()
+        append(line)
     }
 
     /// The history, oldest first.
@@ -122,14 +128,31 @@ final class LineEditor {
         return lines.reversed()
     }
 
-    private func save() {
+    /// Adds `line` to the history file merged with what other shells
+    /// wrote there since we started, as shells do: two shells at once
+    /// keep both their lines (saving our own history whole would be last
+    /// writer wins). Under a lock, the file is read, the line added, the
+    /// size limit applied, and the result written to a temporary file
+    /// renamed over it, so a shell starting meanwhile reads a whole file.
+    private func append(_ line: String) {
         guard let historyPath else { return }
-        // Created 0600 before libedit writes it: history can hold host names
-        // and paths of production systems.
-        let descriptor = open(historyPath, O_WRONLY | O_CREAT, 0o600)
-        if descriptor >= 0 { close(descriptor) }
-        cedit_history_save(history, historyPath)
-        chmod(historyPath, 0o600)
+        let lock = open(historyPath + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { return }
+        defer { close(lock) }  // Closing releases the lock.
+        while flock(lock, LOCK_EX) != 0, errno == EINTR {}
+        let merged = history_init()
+        defer { history_end(merged) }
+        cedit_history_setsize(merged, historySize)
+        cedit_history_setunique(merged, 1)
+        cedit_history_load(merged, historyPath)
+        cedit_history_enter(merged, line)
+        // Created 0600 before libedit writes it: history can hold host
+        // names and paths of production systems.
+        let temporary = historyPath + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        if cedit_history_save(merged, temporary) >= 0 { rename(temporary, historyPath) } else { unlink(temporary) }
     }
 
     private func promptPointer() -> UnsafeMutablePointer<CChar> {

@@ -97,7 +97,8 @@ extension OpsShellCommand {
     struct Interactive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "shell", abstract: "Start the shell (the default).")
 
-        @Option(name: .customShort("c"), help: ArgumentHelp("Run this line and exit; repeat to run several in one session.", valueName: "LINE"))
+        // Unconditional: `-c '-x'` or `-c '--anything'` is a line to run, not a flag.
+        @Option(name: .customShort("c"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Run this line and exit; repeat to run several in one session.", valueName: "LINE"))
         var lines: [String] = []
 
         @OptionGroup var options: SessionOptions
@@ -122,7 +123,9 @@ extension OpsShellCommand {
                 let completion = completer.complete(text, in: interpreter.session)
                 return (completion.typed, completion.candidates)
             }
-            let interruption = Interruption(whenIdle: {})
+            let interruption = Interruption(whenIdle: {}, cleanUp: { [context = interpreter.context] in
+                context.closeConnections()
+            })
             let outcome = await REPL(interpreter: interpreter, editor: editor, interruption: interruption).run()
             interpreter.context.recorder?.stop()
             interpreter.closeConnections()
@@ -179,7 +182,7 @@ extension OpsShellCommand {
             let interruption = Interruption(whenIdle: { [context = interpreter.context] in
                 context.closeConnections()
                 Glibc.exit(130)
-            })
+            }, cleanUp: { [context = interpreter.context] in context.closeConnections() })
             let outcome = await interruption.run { [replay] in await Replay(options: replay).run(on: interpreter) }
             interpreter.context.recorder?.stop()
             interpreter.closeConnections()
@@ -195,7 +198,7 @@ func runScript(_ lines: some Sequence<String>, name: String, options: SessionOpt
     let interruption = Interruption(whenIdle: { [context = interpreter.context] in
         context.closeConnections()
         exit(130)
-    })
+    }, cleanUp: { [context = interpreter.context] in context.closeConnections() })
     let outcome = await interruption.run { await Script(name: name, showsLines: showsLines).run(lines, in: interpreter) }
     interpreter.context.recorder?.stop()
     interpreter.closeConnections()

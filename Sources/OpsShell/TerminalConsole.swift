@@ -24,7 +24,10 @@ struct TerminalConsole: Console {
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return  // A closed pipe (`opsshell … | head`): nothing more to say.
+                    // A closed pipe (`opsshell … | head`): nothing more to
+                    // say, and nobody to say it to; the shell ends as SIGPIPE would.
+                    if errno == EPIPE { Interruption.outputClosed() }
+                    return
                 }
                 offset += written
             }

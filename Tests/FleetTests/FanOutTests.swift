@@ -324,9 +324,12 @@ struct FanOutTests {
         }
     }
 
-    /// Control sockets in the session's directory (its logs aside).
+    /// Control sockets in the session's directory (its logs and owner file aside).
     private func socketCount(_ directory: String) -> Int {
-        readDirectory(directory).filter { !$0.hasSuffix(".log") }.count
+        readDirectory(directory).filter { name in
+            var info = stat()
+            return lstat(directory + "/" + name, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK
+        }.count
     }
 
     /// Waits until no process carries `marker`, seen twice 300 ms apart: the

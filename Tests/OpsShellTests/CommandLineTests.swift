@@ -10,6 +10,21 @@ struct CommandLineTests {
         #expect(result.output == "roles:dr-base-db-patroni\n")
     }
 
+    @Test("-c takes any line, even one that starts with a dash", arguments: ["-x", "--yes-not-a-flag", "-c"])
+    func dashLine(line: String) async throws {
+        // Run as a command, so sh says it is not found: not a flag of ours, nor of sh.
+        let result = try await ShellBinary.run(["-c", line, "-c", "echo not reached"])
+        #expect(result.status == 127, "\(result.error)")
+        #expect(result.error.contains("\(line): not found"), "\(result.error)")
+        #expect(!result.output.contains("not reached"))
+    }
+
+    @Test("a line that starts with a dash still goes through the interpreter")
+    func dashLineExpands() async throws {
+        let result = try await ShellBinary.run(["--set", "x=value", "-c", "--x=$x"])
+        #expect(result.error.contains("--x=value: not found"), "\(result.error)")
+    }
+
     @Test("the exit status is the first failing command's, and later lines do not run")
     func firstFailure() async throws {
         let result = try await ShellBinary.run(["-c", "true", "-c", "sh -c 'exit 7'", "-c", "echo not reached"])

@@ -37,6 +37,42 @@ struct REPLTests {
         try terminal.expect("dry-run: on local (read-only): patronictl list\r\n")
     }
 
+    @Test("two shells at once both keep their history: lines are merged, not overwritten")
+    func historyFromTwoShells() throws {
+        defer { state.remove() }
+        let shells = [try start(), try start()]
+        for number in 1...150 {
+            for (shell, name) in zip(shells, ["a", "b"]) {
+                shell.type("echo \(name)-\(number)\r")
+                try shell.expectPrompt(after: try shell.expect("\(name)-\(number)\r\n", after: shell.mark))
+            }
+        }
+        for shell in shells {
+            shell.type("\u{4}")
+            #expect(shell.waitForExit() == 0)
+        }
+        // libedit's file format escapes the space as \040.
+        let lines = readFile(state.path + "/opsshell/history").split(separator: "\n").map { String($0.replacing("\\040", with: " ")) }
+        let expected = (1...150).flatMap { ["echo a-\($0)", "echo b-\($0)"] }
+        #expect(Array(lines.dropFirst()) == expected, "the file holds \(lines.count - 1) lines")
+        var info = stat()
+        #expect(stat(state.path + "/opsshell/history", &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test("the merged history file keeps its size limit")
+    func historyLimit() throws {
+        defer { state.remove() }
+        // A file at the limit, as libedit writes it; one more line drops the oldest.
+        mkdir(state.path + "/opsshell", 0o700)
+        state.write("opsshell/history", "_HiStOrY_V2_\n" + (1...10_000).map { "echo\\040old-\($0)\n" }.joined())
+        let shell = try start()
+        shell.type("echo newest\r")
+        try shell.expectPrompt(after: try shell.expect("newest\r\n"))
+        let lines = readFile(state.path + "/opsshell/history").split(separator: "\n")
+        #expect(lines.count == 10_001)
+        #expect(lines[1] == "echo\\040old-2" && lines.last == "echo\\040newest")
+    }
+
     @Test("history survives a restart: up-arrow recalls the last line")
     func historyPersists() throws {
         defer { state.remove() }

@@ -109,9 +109,10 @@ public struct ProcessExecutor: Executor {
     /// user other than this process's is asked for. `sudo -n` never prompts:
     /// with no terminal to answer, a password prompt would hang.
     static func localArgv(for command: String, as user: String?, login: Bool = false) -> [String] {
-        guard let user, user != Session.currentUserName() else { return ["/bin/sh", "-c", command] }
+        // `--`: a line may start with `-` (`-x`), which sh would take as its own option.
+        guard let user, user != Session.currentUserName() else { return ["/bin/sh", "-c", "--", command] }
         let text = login ? "cd ~ 2>/dev/null || cd /; " + command : command
-        return ["/usr/bin/sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", text]
+        return ["/usr/bin/sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", "--", text]
     }
 }
 

@@ -20,15 +20,11 @@ public struct SSHSettings: Sendable {
         self.controlDirectory = controlDirectory
     }
 
-    /// Settings with a fresh control directory for this session (`mkdtemp`
-    /// makes it 0700). Short path on purpose: a socket path has ~100 bytes.
+    /// Settings with a fresh control directory for this session, after
+    /// removing those left by shells that were killed (see `ControlDirectory`).
     public static func forSession() -> SSHSettings {
-        var template = Array("/tmp/opsshell-ssh.XXXXXX".utf8CString)
-        let directory = template.withUnsafeMutableBufferPointer { buffer -> String? in
-            guard let path = mkdtemp(buffer.baseAddress!) else { return nil }
-            return String(cString: path)
-        }
-        return SSHSettings(controlDirectory: directory)
+        ControlDirectory.removeStale()
+        return SSHSettings(controlDirectory: ControlDirectory.create())
     }
 
     /// The `ssh` argument vector that runs `remoteCommand` on `host`.
@@ -60,23 +56,7 @@ public struct SSHSettings: Sendable {
     /// Closes every master connection this session opened and removes the
     /// socket directory.
     public func closeConnections() {
-        guard let controlDirectory, let directory = opendir(controlDirectory) else { return }
-        var sockets: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != ".", name != ".." { sockets.append(controlDirectory + "/" + name) }
-        }
-        closedir(directory)
-        for socket in sockets {
-            // `ssh -O exit` needs a destination but uses only the socket.
-            if !socket.hasSuffix(".log") {
-                _ = Connections.spawnAndWait(["ssh", "-o", "ControlPath=\(socket)", "-O", "exit", "--", "opsshell-control"], log: "/dev/null")
-            }
-            unlink(socket)
-        }
-        rmdir(controlDirectory)
+        if let controlDirectory { ControlDirectory.remove(controlDirectory) }
     }
 }
 
@@ -93,8 +73,8 @@ enum RemoteCommand {
     static func wrapped(_ command: String, user: String?, login: Bool) -> String {
         let inner = user.map { user -> [String] in
             let text = login ? "cd ~ 2>/dev/null || cd /; " + command : command
-            return ["sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", text]
-        } ?? ["/bin/sh", "-c", command]
+            return ["sudo", "-n", "-H", "-u", user, "--", "/bin/sh", "-c", "--", text]
+        } ?? ["/bin/sh", "-c", "--", command]  // `--`: a line may start with `-`.
         let watchdog = """
             exec 3<&0; \
             if command -v setsid >/dev/null 2>&1; then setsid "$@" </dev/null & else "$@" </dev/null & fi; \

@@ -57,8 +57,10 @@ public final class AuditLog: @unchecked Sendable {
         var object = base("end")
         object.append(("typed", .string(mask(typed, secrets))))
         if let parent { object.append(("parent", .string(mask(parent, secrets)))) }
-        object.append(("status", .number(Double(outcome.status.code))))
-        object.append(("result", .string(outcome.status.description)))
+        // A command cut short by SIGTERM/SIGHUP/SIGPIPE names the signal (ShellEnding).
+        let status = ShellEnding.logged(outcome.status)
+        object.append(("status", .number(Double(status.code))))
+        object.append(("result", .string(status.text)))
         if !outcome.hosts.isEmpty {
             object.append(("hosts", .array(outcome.hosts.map { host in
                 .object([("host", .string(host.host)), ("status", .number(Double(host.code))),
