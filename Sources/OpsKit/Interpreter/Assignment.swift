@@ -10,7 +10,7 @@
 struct Assignment: Sendable {
     /// The names assigned, in order.
     let names: [String]
-    /// The assignment words as shell text, for the target's `sh`.
+    /// The line as shell text, for the target's `sh`.
     let shellText: String
     /// The values when no shell is needed.
     let literalValues: [String]?
@@ -18,22 +18,64 @@ struct Assignment: Sendable {
     let substitutions: [String]
 
     /// The assignments in `line` from word `index` on, when every word
-    /// there is one (`A=1 B=2`); nil for anything else (`PGUSER=x psql`).
+    /// there is one (`A=1 B=2`, `x=$(a | b)`); nil for anything else
+    /// (`PGUSER=x psql`, `x=1; echo`).
     init?(_ line: ExpandedLine, from index: Int) {
-        let words = line.words.words.dropFirst(index)
-        guard !words.isEmpty, !line.hasShellSyntax else { return nil }
-        var names: [String] = []
-        for word in words {
-            let text = word.symbolicText
-            guard let equals = text.firstIndex(of: "="), Variables.isValidName(String(text[..<equals])) else { return nil }
-            names.append(String(text[..<equals]))
-        }
-        guard let shellText = try? line.shellText(ofWordsFrom: index) else { return nil }
-        let values = line.values.dropFirst(index).map { String($0[$0.index(after: $0.firstIndex(of: "=")!)...]) }
+        guard let names = Self.assignedNames(line.text, skippingWords: index), !names.isEmpty else { return nil }
         self.names = names
-        self.shellText = shellText
-        literalValues = values.contains { $0.contains("$") || $0.contains("`") } ? nil : values
+        // The whole line, its quotes kept: `export A=…` assigns as `A=…` does.
+        shellText = line.shellText
+        let words = line.values.dropFirst(index)
+        let plain = words.count == names.count && !words.contains { $0.contains("$") || $0.contains("`") }
+        literalValues = plain ? words.map { String($0[$0.index(after: $0.firstIndex(of: "=")!)...]) } : nil
         substitutions = Self.substitutions(in: shellText)
+    }
+
+    /// The names a line assigns when, outside quotes and substitutions,
+    /// it holds nothing but `NAME=…` words (after the first `skip` words);
+    /// nil when anything else is there, shell syntax included.
+    static func assignedNames(_ text: String, skippingWords skip: Int) -> [String]? {
+        let scalars = Array(text.unicodeScalars)
+        var names: [String] = [], word = String.UnicodeScalarView(), words = 0
+        var quote: Unicode.Scalar?, depth = 0, backquote = false, index = 0
+        func endWord() -> Bool {
+            defer { word = String.UnicodeScalarView() }
+            guard !word.isEmpty else { return true }
+            words += 1
+            guard words > skip else { return true }
+            let text = String(word)
+            guard let equals = text.firstIndex(of: "="), Variables.isValidName(String(text[..<equals])) else { return false }
+            names.append(String(text[..<equals]))
+            return true
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            index += 1
+            if scalar == "\\", quote != "'", index < scalars.count { word.append(scalar); word.append(scalars[index]); index += 1; continue }
+            if let open = quote {
+                if scalar == open { quote = nil }
+                word.append(scalar)
+                continue
+            }
+            if backquote { backquote = scalar != "`"; word.append(scalar); continue }
+            if depth > 0 {
+                if scalar == "(" { depth += 1 } else if scalar == ")" { depth -= 1 } else if scalar == "'" || scalar == "\"" { quote = scalar }
+                word.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "'", "\"": quote = scalar; word.append(scalar)
+            case "`": backquote = true; word.append(scalar)
+            case "$" where index < scalars.count && scalars[index] == "(":
+                depth = 1; word.append(scalar); word.append("("); index += 1
+            case " ", "\t", "\n": guard endWord() else { return nil }
+            case "#" where word.isEmpty: index = scalars.count
+            case "|", ";", "&", "<", ">", "(", ")": return nil
+            default: word.append(scalar)
+            }
+        }
+        guard quote == nil, depth == 0, !backquote, endWord() else { return nil }
+        return words > skip ? names : nil
     }
 
     /// The text the target's `sh` runs: the assignments, then each value

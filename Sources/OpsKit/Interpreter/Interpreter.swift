@@ -126,7 +126,21 @@ public final class Interpreter {
             context = scratch
             return outcome
         }
+        if line.hasShellSyntax { noteConfinedState(in: values) }
         return try await runPlanned(.here(line.shellText, risk: risk, in: context.session), line: line, suggest: true)
+    }
+
+    /// `cd /tmp && rm x`, `x=1; …`: inside a shell line, a `cd`, `export`
+    /// or assignment changes that line's `sh` only. Never silently: the
+    /// operator may expect the next line to run there.
+    private func noteConfinedState(in values: [String]) {
+        for command in ShellRisk.split(values) {
+            guard let first = command.first else { continue }
+            let changes = context.catalog.command(named: first).map { !$0.effect(of: Array(command.dropFirst())).isEmpty }
+                ?? (command.allSatisfy { $0.contains("=") } && Variables.isValidName(String(first.prefix { $0 != "=" })))
+            guard changes else { continue }
+            context.console.notice("`\(command.joined(separator: " "))` runs in this line's own shell: later lines do not see it. Type it on a line of its own to keep it")
+        }
     }
 
     /// Runs a plan's steps after approval, output streamed: a shell line,
