@@ -140,8 +140,8 @@ extension Inventory {
             case "address", "user", "identity_file":
                 guard let text = value.string, !text.isEmpty else { throw fail("must be a non-empty string") }
                 if key == "address" {
-                    guard Host.isValidName(text) else { throw fail(FleetError.unsafeHostName(text).description) }
-                    host.address = text
+                    guard let address = Host.sshAddress(text) else { throw fail(FleetError.unsafeHostName(text).description) }
+                    host.address = address
                 } else if key == "user" {
                     guard Variables.isValidName(text.replacingAll("-", with: "_")) else { throw fail("'\(text)' is not a user name") }
                     host.user = text
