@@ -50,3 +50,19 @@ if CommandLine.arguments.count > 1 {
     let peer = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
     print("native patronictl list (GET /cluster, warm shell, median of 21)\t\(String(format: "%.1f", times.sorted()[10])) ms\t< 20 ms\t\(peer)")
 }
+
+// Issue 17, item 4: work in proportion to the input, not its square.
+let longLine = "echo " + String(repeating: "abcdefghij", count: 100_000)
+var parsed = 0
+let parse = try median(5) { parsed = try Words(parsing: longLine).words.count }
+precondition(parsed == 2)
+print("parse a 1 MB line (median of 5)\t\(String(format: "%.1f", parse)) ms\t< 50 ms\t")
+
+var inventoryText = ""
+for i in 0..<5_000 {
+    inventoryText += "[hosts.\"db-\(i).c.gitlab-dr.internal\"]\nroles = [\"dr-base-db-patroni\"]\naddress = \"10.0.\(i / 256).\(i % 256)\"\nport = 22\nuser = \"root\"\n\n"
+}
+var loaded = 0
+let load = try median(5) { loaded = try Inventory.parse(inventoryText, file: "bench.toml").hosts.count }
+precondition(loaded == 5_000)
+print("load a 5,000-host inventory (median of 5)\t\(String(format: "%.1f", load)) ms\t< 100 ms\t")

@@ -16,6 +16,10 @@ struct TerminalConsole: Console {
         write(bytes: Array(parts.map { styled($0.text, $0.style) }.joined().utf8), to: stream)
     }
 
+    func write(_ parts: [(text: String, style: OpsKit.Style)], bytes: [UInt8], to stream: OpsKit.OutputStream) {
+        write(bytes: Array(parts.map { styled($0.text, $0.style) }.joined().utf8) + bytes, to: stream)
+    }
+
     func write(bytes: [UInt8], to stream: OpsKit.OutputStream) {
         let descriptor: Int32 = stream == .output ? STDOUT_FILENO : STDERR_FILENO
         bytes.withUnsafeBytes { buffer in

@@ -43,6 +43,28 @@ struct InventoryTests {
         #expect(error.description.hasPrefix("opsshell.toml (line \(line ?? 0)"))
     }
 
+    @Test("an error in [hosts.h1] is on h1's line, not on the line of [hosts.h10] before it")
+    func exactHeaderLine() throws {
+        let text = "[hosts.h10]\nroles = [\"db\"]\n\n[hosts.h1]\nroles = \"db\"\n"
+        let error = try #require(throws: FleetError.self) { try Inventory.parse(text, file: "opsshell.toml") }
+        #expect(error == .badInventory(file: "opsshell.toml", line: 5, field: "hosts.h1.roles",
+                                       problem: "must be a list of strings, e.g. roles = [\"dr-base-db-patroni\"]"))
+    }
+
+    @Test("an IPv6 address is taken bare or in brackets, and ssh gets it bare", arguments: ["::1", "[::1]"])
+    func ipv6Address(written: String) throws {
+        let inventory = try Inventory.parse("[hosts.\"v6\"]\naddress = \"\(written)\"\n", file: "opsshell.toml")
+        #expect(inventory.hosts.first?.address == "::1")
+    }
+
+    @Test("brackets around anything but an IPv6 address are refused, naming the host", arguments: ["[db-1]", "::1]", "[::1"])
+    func strayBrackets(written: String) throws {
+        let error = try #require(throws: FleetError.self) {
+            try Inventory.parse("[hosts.\"v6\"]\naddress = \"\(written)\"\n", file: "opsshell.toml")
+        }
+        #expect(error.description.hasPrefix("opsshell.toml (line 2, field `hosts.v6.address`): refusing host name"))
+    }
+
     @Test("a missing file is an error naming it")
     func missingFile() {
         #expect(throws: FleetError.self) { try Inventory.load("/nonexistent/opsshell.toml") }

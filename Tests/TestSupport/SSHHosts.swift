@@ -14,8 +14,13 @@ public final class SSHHosts: @unchecked Sendable {
     /// A port where nothing listens, for "host down" tests.
     public let deadPort: Int
 
-    /// Starts `count` sshd hosts named `db-1`…`db-N` (role `db`).
-    public init(count: Int) throws {
+    /// A second address each sshd listens on (`::1`), besides 127.0.0.1.
+    private let alsoListenOn: String?
+
+    /// Starts `count` sshd hosts named `db-1`…`db-N` (role `db`), on
+    /// 127.0.0.1 and on `alsoListenOn` when given.
+    public init(count: Int, alsoListenOn: String? = nil) throws {
+        self.alsoListenOn = alsoListenOn
         directory = TemporaryDirectory()
         names = (1...count).map { "db-\($0)" }
         var ports: [Int] = []
@@ -56,6 +61,7 @@ public final class SSHHosts: @unchecked Sendable {
         let config = directory.write("sshd_\(index).conf", """
                 Port \(port)
                 ListenAddress 127.0.0.1
+                \(alsoListenOn.map { "ListenAddress \($0)" } ?? "")
                 HostKey \(dir)/host_key
                 AuthorizedKeysFile \(dir)/authorized_keys
                 PidFile \(dir)/sshd_\(index).pid

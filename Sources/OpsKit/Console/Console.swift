@@ -20,6 +20,9 @@ public protocol Console: Sendable {
     func write(_ parts: [(text: String, style: Style)], to stream: OutputStream)
     /// Writes raw bytes from a command's output, unchanged.
     func write(bytes: [UInt8], to stream: OutputStream)
+    /// Writes styled pieces, then raw bytes, as one piece of output: a
+    /// fan-out line, its host's prefix and the host's bytes as they came.
+    func write(_ parts: [(text: String, style: Style)], bytes: [UInt8], to stream: OutputStream)
     /// Asks the operator for a line; nil when nobody can answer (no
     /// terminal, end of input).
     func ask(_ prompt: String) -> String?
@@ -32,6 +35,11 @@ extension Console {
 
     public func write(_ parts: [(text: String, style: Style)], to stream: OutputStream) {
         for part in parts { write(part.text, style: part.style, to: stream) }
+    }
+
+    public func write(_ parts: [(text: String, style: Style)], bytes: [UInt8], to stream: OutputStream) {
+        write(parts, to: stream)
+        write(bytes: bytes, to: stream)
     }
 
     /// Writes one line on standard output.

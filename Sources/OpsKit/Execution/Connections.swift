@@ -35,13 +35,16 @@ actor Connections {
         let ssh = self.ssh, sshConfig = self.sshConfig
         let task = Task { await Connections.startMaster(host, ssh: ssh, sshConfig: sshConfig, log: directory + "/\(key).log") }
         opened[key] = task
-        let failure = await task.value
+        // The opening is a task of its own (others may wait for it), so the
+        // caller's cancellation (`--timeout`, Ctrl-C) has to be passed on:
+        // else a host that never answers holds the caller until ssh gives up.
+        let failure = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         if failure != nil { opened[key] = nil }
         return failure
     }
 
     /// Starts the master and waits for it to have authenticated (`-f`
-    /// forks then). Awaited, not blocking: a blocking wait would hold one of
+    /// forks then); cancelling stops the ssh that is connecting. Awaited, not blocking: a blocking wait would hold one of
     /// the few threads of Swift's pool, and 30 hosts would open two at a time.
     private static func startMaster(_ host: Host, ssh: SSHSettings, sshConfig: String?, log: String) async -> String? {
         let argv = ssh.argv(host: host, sshConfig: sshConfig, remoteCommand: nil, extraOptions: ["-N", "-f"])

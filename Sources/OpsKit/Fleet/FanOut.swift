@@ -22,6 +22,7 @@ public struct FanOut: Sendable {
     public func run(_ steps: [(target: Target, command: String)]) async -> [HostOutcome] {
         let width = steps.map { $0.target.hostLabel.count }.max() ?? 0
         let limit = max(1, concurrency ?? steps.count)
+        let gate = OutputGate(console: console)
         return await withTaskGroup(of: (Int, HostOutcome).self) { group in
             var outcomes = [HostOutcome?](repeating: nil, count: steps.count)
             var next = 0
@@ -31,7 +32,7 @@ public struct FanOut: Sendable {
                 let (target, command) = steps[index]
                 group.addTask {
                     let prefix = target.hostLabel.padded(to: width) + " "
-                    return (index, await runOne(command, on: target, prefix: prefix, colour: index))
+                    return (index, await runOne(command, on: target, lines: HostLines(host: index, prefix: prefix, gate: gate, collects: collectsOutput)))
                 }
             }
             while next < min(limit, steps.count) { start() }
@@ -46,16 +47,16 @@ public struct FanOut: Sendable {
         }
     }
 
-    private func runOne(_ command: String, on target: Target, prefix: String, colour: Int) async -> HostOutcome {
+    private func runOne(_ command: String, on target: Target, lines: HostLines) async -> HostOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let lines = HostLines(prefix: prefix, colour: colour, console: console, collects: collectsOutput)
         let executor = self.executor
         let result: HostOutcome.Result
         do {
             let status = try await withTimeout(timeout) {
                 try await executor.run(command, on: target) { stream, bytes in lines.add(bytes, from: stream) }
             }
+            // Before reading lastError: a last line without a newline is in it.
             lines.flush()
             switch status {
             case nil: result = .timedOut
@@ -69,6 +70,8 @@ public struct FanOut: Sendable {
         } catch {
             result = .unreachable("\(error)")
         }
+        // Always, so a line cut short ends and the other hosts' output goes on.
+        lines.flush()
         return HostOutcome(host: target.hostLabel, result: result, seconds: started.duration(to: clock.now).inSeconds,
                            output: collectsOutput ? lines.collected(status: result) : nil)
     }

@@ -28,7 +28,7 @@ public enum FleetError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .missingAttribute(host, attribute):
             return "\(host) has no attribute \(attribute) to connect to; add `\(attribute) = \"…\"` to its entry in the inventory, or leave out -a"
         case .unsafeHostName(let name):
-            return "refusing host name \(name.debugDescription): a host name may hold letters, digits, '.', '-', '_' and ':' and may not start with '-'"
+            return "refusing host name \(name.debugDescription): a host name may hold letters, digits, '.', '-', '_' and ':' and may not start with '-'; write an IPv6 address bare (::1) or in brackets ([::1])"
         }
     }
 }

@@ -40,9 +40,20 @@ public struct Host: Sendable, Hashable {
         guard let first = text.unicodeScalars.first, first != "-", text.count <= 253 else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_", ":", "[", "]": true
+            case "a"..."z", "A"..."Z", "0"..."9", ".", "-", "_", ":": true
             default: false
             }
         }
+    }
+
+    /// `text` as ssh takes an address: an IPv6 literal in URL brackets
+    /// (`[::1]`, as people write it) loses them, since ssh's `HostName`
+    /// wants it bare; nil when the result is not a safe name.
+    public static func sshAddress(_ text: String) -> String? {
+        var address = Substring(text)
+        if address.hasPrefix("["), address.hasSuffix("]"), address.contains(":") {
+            address = address.dropFirst().dropLast()
+        }
+        return isValidName(String(address)) ? String(address) : nil
     }
 }

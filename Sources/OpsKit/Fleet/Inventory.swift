@@ -140,8 +140,8 @@ extension Inventory {
             case "address", "user", "identity_file":
                 guard let text = value.string, !text.isEmpty else { throw fail("must be a non-empty string") }
                 if key == "address" {
-                    guard Host.isValidName(text) else { throw fail(FleetError.unsafeHostName(text).description) }
-                    host.address = text
+                    guard let address = Host.sshAddress(text) else { throw fail(FleetError.unsafeHostName(text).description) }
+                    host.address = address
                 } else if key == "user" {
                     guard Variables.isValidName(text.replacingAll("-", with: "_")) else { throw fail("'\(text)' is not a user name") }
                     host.user = text
@@ -155,36 +155,6 @@ extension Inventory {
             }
         }
         return host
-    }
-}
-
-/// Finds the line of a key in TOML source, for error messages (TOMLKit
-/// reports positions for syntax errors only).
-struct SourceLines {
-    let lines: [String]
-    init(_ text: String) { lines = text.textLines }
-
-    func hostHeader(_ name: String) -> Int? {
-        lines.firstIndex { line in
-            let trimmed = line.trimmingLeadingBlanksSubstring()
-            return trimmed.hasPrefix("[hosts.") && trimmed.contains(name)
-        }.map { $0 + 1 }
-    }
-
-    /// The line of `key` at the top level, or in the host's table.
-    func key(_ key: String, inHost host: String? = nil) -> Int? {
-        var index = 0
-        if let host {
-            guard let header = hostHeader(host) else { return nil }
-            index = header  // 1-based header line: the table's first key is at this index
-        }
-        while index < lines.count {
-            let trimmed = lines[index].trimmingLeadingBlanksSubstring()
-            if trimmed.hasPrefix("[") { return nil }  // The next table: the key is not in this one.
-            if trimmed.hasPrefix(key + " ") || trimmed.hasPrefix(key + "=") { return index + 1 }
-            index += 1
-        }
-        return nil
     }
 }
 

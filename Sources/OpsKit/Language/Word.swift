@@ -42,15 +42,26 @@ public struct Word: Sendable, Hashable {
     }
 
     mutating func append(_ text: String) {
-        if case .literal(let last)? = pieces.last {
-            pieces[pieces.count - 1] = .literal(last + text)
+        // Take the last literal out of the array before growing it: while
+        // the array holds it too, `+=` copies the whole run for each
+        // character, and a 1 MB word took minutes.
+        if case .literal(var last)? = pieces.last {
+            pieces.removeLast()
+            last += text
+            pieces.append(.literal(last))
         } else {
             pieces.append(.literal(text))
         }
     }
 
     mutating func append(_ scalar: Unicode.Scalar) {
-        append(String(Character(scalar)))
+        if case .literal(var last)? = pieces.last {
+            pieces.removeLast()
+            last.unicodeScalars.append(scalar)
+            pieces.append(.literal(last))
+        } else {
+            pieces.append(.literal(String(Character(scalar))))
+        }
     }
 }
 

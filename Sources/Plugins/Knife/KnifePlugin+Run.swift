@@ -87,11 +87,12 @@ extension KnifePlugin {
                 return (host.name, value)
             }
         }
-        for (name, address) in found {
-            if !Host.isValidName(name) { throw FleetError.unsafeHostName(name) }
-            if let address, !Host.isValidName(address) { throw FleetError.unsafeHostName(address) }
+        return try found.map { name, address in
+            guard Host.isValidName(name) else { throw FleetError.unsafeHostName(name) }
+            guard let address else { return Target(host: name) }
+            guard let usable = Host.sshAddress(address) else { throw FleetError.unsafeHostName(address) }
+            return Target(host: name, address: usable)
         }
-        return found.map { Target(host: $0.name, address: $0.address) }
     }
 
     /// One table for all hosts, with a host column; a host whose output the
