@@ -72,6 +72,18 @@ public struct Catalog: Sendable {
         return found
     }
 
+    /// What a line (its expanded words) does to the session, as its
+    /// built-in declares it, or as its form says (`sudo su - USER` moves the
+    /// target, `NAME=VALUE` sets a variable); empty for a line that only
+    /// runs commands.
+    public func effect(of words: [String]) -> Effect {
+        guard let first = words.first else { return [] }
+        if let command = command(named: first) { return command.effect(of: Array(words.dropFirst())) }
+        if TargetSwitch.parse(words) != nil { return .movesTarget }
+        let assigns = words.allSatisfy { word in word.firstIndex(of: "=").map { Variables.isValidName(String(word[..<$0])) } ?? false }
+        return assigns ? .setsVariables : []
+    }
+
     /// Every word that can start a command: built-ins and tool names.
     public var commandWords: [String] {
         (Array(commandsByName.keys) + Array(pluginsByExecutable.keys)).sorted()

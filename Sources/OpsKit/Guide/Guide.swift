@@ -185,10 +185,12 @@ public final class Guide {
         console.write("  what runs where:\n", style: .dim, to: .output)
         for line in lines {
             // Built-ins act even in dry-run (`echo` prints, `sleep` waits,
-            // `confirm` asks): only those that move the target or set a
-            // variable later lines use are run here; the others are named.
-            if let words = try? Words(parsing: line), !words.hasShellSyntax, let first = words.words.first?.symbolicText,
-               interpreter.context.catalog.command(named: first) != nil, !["ssh", "exit", "set", "unset"].contains(first) {
+            // `confirm` asks): only those whose effect later lines depend on
+            // (they move the target, set a variable or a directory), or that
+            // plan commands (`ssh HOST CMD`), are run here; the others are named.
+            if let expanded = try? ExpandedLine(line, variables: interpreter.context.session.variablesHere), !expanded.words.isEmpty, !expanded.hasShellSyntax,
+               let command = interpreter.context.catalog.command(named: expanded.values[0]),
+               !command.effect(of: expanded.arguments).changesSession, (try? command.plan(expanded, in: interpreter.context)) == nil {
                 console.write("  built-in, on \(interpreter.context.session.target): \(line)\n", style: .dim, to: .output)
                 continue
             }

@@ -59,7 +59,7 @@ public struct Replay {
             if entry.line < start {
                 // Before --from: take the session state along (variables,
                 // targets) so the rest lands where it did; run nothing else.
-                if Self.changesSessionOnly(texts) { await applyQuietly(entry.text, on: interpreter) }
+                if interpreter.context.catalog.effect(of: texts).changesSession { await applyQuietly(entry.text, on: interpreter) }
                 continue
             }
             var text = entry.text
@@ -112,14 +112,6 @@ public struct Replay {
         case "read"?: words.count == 3 ? words[2] : nil
         default: nil
         }
-    }
-
-    /// Lines that only change the session: variables and targets.
-    static func changesSessionOnly(_ words: [String]) -> Bool {
-        guard let first = words.first else { return false }
-        if ["set", "unset", "read", "exit", "dry-run"].contains(first) { return true }
-        if first == "ssh", words.count == 2 { return true }
-        return TargetSwitch.parse(words) != nil
     }
 
     private func applyQuietly(_ line: String, on interpreter: Interpreter) async {

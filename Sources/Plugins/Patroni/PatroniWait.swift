@@ -83,7 +83,7 @@ extension PatroniPlugin {
     /// target host has `patroni_api` in the inventory, else with the real
     /// patronictl on the target.
     func members(_ call: ToolCall, in context: Context) async throws -> [PatroniMember] {
-        if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
+        if let api = Self.clusterAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
         guard let result = try await context.captureStep(listCommand(call), on: context.session.target,
                                                          purpose: "patronictl: the members", limit: 16 << 20) else { return [] }
         guard result.status.isSuccess else {
