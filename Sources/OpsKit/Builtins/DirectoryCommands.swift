@@ -69,7 +69,11 @@ struct DirectoryCommand: Command {
         let target = context.session.target
         let change = wanted.map { "cd -- \(ShellQuoting.quote($0))" } ?? "cd"
         let shown = wanted ?? "~"
-        guard let output = try await context.captureStep("pwd && \(change) && pwd", on: target, purpose: "\(name) \(shown): look on \(target.hostLabel)") else {
+        // The shell's own look, not the operator's command: in dry-run it is
+        // skipped, and said so, rather than shown as a plan.
+        let look = context.session.dryRun ? nil
+            : try await context.captureStep("pwd && \(change) && pwd", on: target, purpose: "\(name) \(shown): look on \(target.hostLabel)")
+        guard let output = look else {
             let from = target.directory ?? "~"
             let to = wanted.map { $0.hasPrefix("/") ? $0 : from + "/" + $0 } ?? "~"
             context.console.notice("dry-run: \(shown) is not checked on \(target.hostLabel)")

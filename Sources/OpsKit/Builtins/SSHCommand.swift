@@ -28,7 +28,8 @@ struct SSHCommand: Command {
         // Connect now, so an unreachable host is said at once and the
         // target does not change (not in dry-run: nothing runs there).
         do {
-            if let probe = try await context.captureStep("true", on: target, purpose: "ssh \(name): connect"), !probe.status.isSuccess {
+            if !context.session.dryRun, let probe = try await context.captureStep("true", on: target, purpose: "ssh \(name): connect"),
+               !probe.status.isSuccess {
                 context.console.error("cannot reach \(name): \(probe.standardError.trimmingTrailingBlanks())")
                 return Outcome(status: probe.status)
             }

@@ -88,12 +88,13 @@ struct Assignment: Sendable {
     /// it did not run (dry-run) or failed, after saying so.
     func values(on target: Target, purpose: String, in context: Context) async throws -> [String]? {
         if let literalValues { return literalValues }
-        let risk = substitutions.map { context.catalog.risk(of: Context.words(of: $0)) }.max() ?? .readOnly
-        guard let output = try await context.captureStep(evaluation, on: target, purpose: purpose, risk: max(risk, .readOnly),
-                                                         guardWords: substitutions.flatMap(Context.words(of:)), limit: 16 << 20) else {
+        guard !context.session.dryRun else {
             context.console.notice("dry-run: \(names.map { "$" + $0 }.joined(separator: ", ")) not evaluated on \(target.hostLabel); later lines see no value")
             return nil
         }
+        let risk = substitutions.map { context.catalog.risk(of: Context.words(of: $0)) }.max() ?? .readOnly
+        guard let output = try await context.captureStep(evaluation, on: target, purpose: purpose, risk: max(risk, .readOnly),
+                                                         guardWords: substitutions.flatMap(Context.words(of:)), limit: 16 << 20) else { return nil }
         if !output.standardError.isEmpty { context.console.write(output.standardError, style: .plain, to: .error) }
         var values = output.standardOutput.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
         if values.last == "" { values.removeLast() }

@@ -182,12 +182,13 @@ public final class Interpreter {
     /// the next command. In dry-run nothing runs, so it is not asked.
     private func checkUser(_ user: String) async throws -> Outcome? {
         let target = context.session.target
+        guard !context.session.dryRun else {
+            context.console.notice("dry-run: whether user \(user) exists on \(target.hostLabel) is not checked")
+            return nil
+        }
         do {
             guard let answer = try await context.captureStep("id -u -- \(ShellQuoting.quote(user))", on: target,
-                                                             purpose: "sudo su \(user): is there such a user on \(target.hostLabel)") else {
-                context.console.notice("dry-run: whether user \(user) exists on \(target.hostLabel) is not checked")
-                return nil
-            }
+                                                             purpose: "sudo su \(user): is there such a user on \(target.hostLabel)") else { return nil }
             if answer.status.isSuccess { return nil }
             let said = answer.standardError.trimmingTrailingBlanks()
             context.console.error("there is no user \(user) on \(target.hostLabel)\(said.isEmpty ? "" : " (\(said))"); still \(context.session.effectiveUser)@\(target.hostLabel)")
