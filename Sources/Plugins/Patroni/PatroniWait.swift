@@ -110,6 +110,7 @@ extension PatroniPlugin {
         let clock = ContinuousClock()
         let started = clock.now
         var last = ""
+        var live = LiveLine(on: context.console)
         while true {
             let elapsed = started.duration(to: clock.now)
             var status: String
@@ -117,7 +118,7 @@ extension PatroniPlugin {
                 let list = try await members(call, in: context)
                 let states = list.map { "\($0.name) \($0.state)\($0.worstLagMB.map { " lag \($0) MB" } ?? "")" }.joined(separator: ", ")
                 guard let missing = condition.unmet(list) else {
-                    context.console.write("\r\u{1B}[K", style: .plain, to: .error)
+                    live.clear()
                     context.console.line("cluster ready after \(elapsed.clockText): \(states)", style: .success)
                     return .success
                 }
@@ -126,14 +127,14 @@ extension PatroniPlugin {
                 status = "\(error)".textLines.first ?? "\(error)"
             }
             last = status
-            context.console.write("\r\u{1B}[K\(elapsed.clockText) waiting: \(status)", style: .dim, to: .error)
+            live.update("\(elapsed.clockText) waiting: \(status)", news: status)
             guard elapsed + every <= timeout else { break }
             do { try await Task.sleep(for: every) } catch {
-                context.console.write("\n", style: .plain, to: .error)
+                live.keep()
                 return Outcome(status: .interrupted)
             }
         }
-        context.console.write("\n", style: .plain, to: .error)
+        live.keep()
         context.console.error("patronictl wait: timed out after \(options.timeout): \(last)")
         return Outcome(status: .exited(1))
     }
