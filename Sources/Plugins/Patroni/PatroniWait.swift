@@ -25,6 +25,9 @@ struct PatroniWait: ParsableCommand {
 
     @Option(name: .long, help: "How many members to expect (default: any).")
     var members: Int?
+
+    @Option(name: .long, help: "Which of the inventory's clusters, when asked from here (no ssh first).")
+    var cluster: String?
 }
 
 /// What the operator waits for, and whether a member list meets it.
@@ -80,10 +83,13 @@ extension PatroniPlugin {
     }
 
     /// The members as they are now: from Patroni's REST API when the
-    /// target host has `patroni_api` in the inventory, else with the real
-    /// patronictl on the target.
-    func members(_ call: ToolCall, in context: Context) async throws -> [PatroniMember] {
+    /// target host has `patroni_api` in the inventory, or, on this machine,
+    /// from the inventory's APIs; else with the real patronictl on the target.
+    func members(_ call: ToolCall, cluster: String? = nil, in context: Context) async throws -> [PatroniMember] {
         if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
+        if context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) {
+            return try await inventory.members(of: cluster).members
+        }
         let result = try await context.executor.capture(listCommand(call), on: context.session.target, limit: 16 << 20)
         guard result.status.isSuccess else {
             throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.lastLine)", usage: "patronictl [-c FILE] list")
@@ -107,6 +113,15 @@ extension PatroniPlugin {
         }
         let condition = ClusterCondition(allRunning: options.allRunning || (!options.leader && maxLag == nil),
                                          leader: options.leader, maxLagMB: maxLag, members: options.members)
+        if context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) {
+            // Which cluster is a question waiting cannot answer: say so now.
+            do { _ = try await inventory.choose(options.cluster, timeout: .seconds(3)) } catch {
+                context.console.error("patronictl wait: \(error)")
+                return Outcome(status: .exited(2))
+            }
+            // Say once which API answers, so the operator knows what was read.
+            if let (source, _) = try? await inventory.members(of: options.cluster) { context.console.notice(Self.askedNotice(source)) }
+        }
         let clock = ContinuousClock()
         let started = clock.now
         var last = ""
@@ -115,7 +130,7 @@ extension PatroniPlugin {
             let elapsed = started.duration(to: clock.now)
             var status: String
             do {
-                let list = try await members(call, in: context)
+                let list = try await members(call, cluster: options.cluster, in: context)
                 let states = list.map { "\($0.name) \($0.state)\($0.worstLagMB.map { " lag \($0) MB" } ?? "")" }.joined(separator: ", ")
                 guard let missing = condition.unmet(list) else {
                     live.clear()
