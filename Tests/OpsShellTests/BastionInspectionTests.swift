@@ -38,6 +38,8 @@ struct BastionInspectionTests {
         let result = try await run(["patronictl list --json"], inventory: inventory)
         #expect(result.status == 0, "stderr: \(result.error)")
         #expect(result.output.contains(#""Member":"patroni-02-db-dr.c.gitlab-dr.internal""#), "\(result.output)")
+        // Keyed and typed as Patroni 4.1's patronictl list -f json.
+        #expect(result.output.contains(#""Receive LSN":"0/9000000","Receive Lag":0"#), "\(result.output)")
         #expect(result.error.contains("note: read cluster pg-ha-cluster from patroni-02's REST API (http://\(api.address))"), "\(result.error)")
         #expect(!result.error.contains("not installed"))
     }
