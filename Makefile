@@ -2,29 +2,49 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/opsshell
 DEBUG_BIN := .build/debug/opsshell
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: run test unit-test build release bench clean
+.PHONY: run test unit-test install-test build release install deb bench clean
 
 ## Start the shell (installs libedit-dev when missing, builds in release mode).
 run: release
 	@exec $(RELEASE_BIN)
 
+## The release binary with Swift's standard library (and Foundation) linked
+## in, so it runs on a Debian machine without a toolchain.
 release:
 	@scripts/install-deps.sh run
-	$(SWIFT) build -c release --product opsshell
+	$(SWIFT) build -c release --product opsshell --static-swift-stdlib
+
+## Install the binary, bash/zsh/fish completion and the man page under PREFIX.
+install: release
+	scripts/install.sh $(RELEASE_BIN) "$(DESTDIR)$(PREFIX)"
+
+## A Debian package of the same, in .build/deb/.
+deb: release
+	rm -rf .build/deb/root
+	scripts/install.sh $(RELEASE_BIN) .build/deb/root/usr
+	scripts/make-deb.sh .build/deb/root .build/deb
 
 build:
 	@scripts/install-deps.sh run
 	$(SWIFT) build
 
-## Run every test: Swift Testing suites, then the rehearsal against the lab.
-test: unit-test lab-test
+## Run every test: Swift Testing suites, the installed binary and package,
+## then the rehearsal against the lab.
+test: unit-test install-test lab-test
 
 unit-test:
 	@scripts/install-deps.sh test
 	Tests/Standins/consul/selfcheck.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+## make install and make deb, checked: no toolchain needed, dpkg -i and -r.
+install-test:
+	@scripts/install-deps.sh install
+	scripts/install-test.sh
 
 ## Measure startup, completion and fan-out; prints one table.
 bench: release

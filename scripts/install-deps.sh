@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, only those missing, with one
-# `apt-get update` at most. Usage: install-deps.sh run|test|bench
+# `apt-get update` at most. Usage: install-deps.sh run|test|install|bench
 set -euo pipefail
 
 packages=(libedit-dev pkg-config)            # CEdit links libedit; SwiftPM finds it with pkg-config
+# --static-swift-stdlib links FoundationNetworking's libcurl use itself: -lcurl needs the .so
+packages+=(libcurl4-openssl-dev)
 case "${1:-run}" in
   run) ;;
-  # sshd hosts, sudo su, setsid -c, ps; python3 runs the Consul stand-in, curl its self-check
-  test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl) ;;
+  # sshd hosts, sudo su, setsid -c, ps; python3 runs the stand-ins, curl the Consul self-check, openssl the TLS tests' certificates
+  test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl openssl) ;;
+  # unshare, dpkg-deb, readelf; python3 serves a stand-in API for the hidden-toolchain run
+  install) packages+=(util-linux dpkg-dev binutils python3 gzip) ;;
   bench) packages+=(hyperfine openssh-server openssh-client pssh python3) ;;
-  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 run|test|install|bench" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -48,27 +48,7 @@ struct REPL {
         let sigil = user == "root" ? "#" : "$"
         let target = session.target.hostLabel
         let dry = session.dryRun ? " (dry-run)" : ""
-        return Self.invisible((user + "@").green) + Self.invisible(target.green.bold)
-            + " " + Self.invisible(session.variables.date.cyan)
-            + Self.invisible(dry.yellow) + " \(sigil) "
-    }
-
-    /// Marks colour escapes so libedit does not count them as columns.
-    private static func invisible(_ styled: String) -> String {
-        guard styled.contains("\u{1B}") else { return styled }
-        let marker = String(UnicodeScalar(UInt8(LineEditor.literalMarker)))
-        var result = ""
-        var inEscape = false
-        for scalar in styled.unicodeScalars {
-            if scalar == "\u{1B}" { if !inEscape { result += marker }; inEscape = true }
-            if inEscape, scalar != "\u{1B}", ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) {
-                result.unicodeScalars.append(scalar)
-                result += marker
-                inEscape = false
-                continue
-            }
-            result.unicodeScalars.append(scalar)
-        }
-        return result
+        let styled = (user + "@").green + target.green.bold + " " + session.variables.date.cyan + dry.yellow + " \(sigil) "
+        return PromptEscapes.marked(styled, marker: UnicodeScalar(UInt8(LineEditor.literalMarker)))
     }
 }

@@ -8,16 +8,31 @@ import Glibc
 /// file descriptors (no buffering), so a command's output, our notices and
 /// the prompt appear in the order they happened.
 struct TerminalConsole: Console {
+    /// Colour per stream: Rainbow looks at stdout only, so `opsshell … 2>log`
+    /// would put escapes in the log. NO_COLOR (any non-empty value, as
+    /// no-color.org says) and TERM=dumb turn it off everywhere.
+    private static let colourOutput = colourAllowed && isatty(STDOUT_FILENO) != 0
+    private static let colourError = colourAllowed && isatty(STDERR_FILENO) != 0
+    private static var colourAllowed: Bool {
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) } ?? ""
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        return noColor.isEmpty && term != "dumb"
+    }
+
+    func drawsInPlace(on stream: OpsKit.OutputStream) -> Bool {
+        stream == .output ? Self.colourOutput : Self.colourError
+    }
+
     func write(_ text: String, style: OpsKit.Style, to stream: OpsKit.OutputStream) {
-        write(bytes: Array(styled(text, style).utf8), to: stream)
+        write(bytes: Array(styled(text, style, stream).utf8), to: stream)
     }
 
     func write(_ parts: [(text: String, style: OpsKit.Style)], to stream: OpsKit.OutputStream) {
-        write(bytes: Array(parts.map { styled($0.text, $0.style) }.joined().utf8), to: stream)
+        write(bytes: Array(parts.map { styled($0.text, $0.style, stream) }.joined().utf8), to: stream)
     }
 
     func write(_ parts: [(text: String, style: OpsKit.Style)], bytes: [UInt8], to stream: OpsKit.OutputStream) {
-        write(bytes: Array(parts.map { styled($0.text, $0.style) }.joined().utf8) + bytes, to: stream)
+        write(bytes: Array(parts.map { styled($0.text, $0.style, stream) }.joined().utf8) + bytes, to: stream)
     }
 
     func write(bytes: [UInt8], to stream: OpsKit.OutputStream) {
@@ -72,8 +87,9 @@ struct TerminalConsole: Console {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func styled(_ text: String, _ style: OpsKit.Style) -> String {
-        switch style {
+    private func styled(_ text: String, _ style: OpsKit.Style, _ stream: OpsKit.OutputStream) -> String {
+        guard drawsInPlace(on: stream) else { return text }
+        return switch style {
         case .plain: text
         case .bold: text.bold
         case .dim: text.dim

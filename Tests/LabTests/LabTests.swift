@@ -55,6 +55,20 @@ struct LabTests {
         #expect(native.map(\.role) == real.map(\.role))
     }
 
+    @Test("from the bastion (no target), patronictl list reads the inventory's REST APIs: the same members as patronictl on a node")
+    func bastionList() async throws {
+        let console = TestConsole()
+        let shell = try await shell(console)
+        defer { shell.closeConnections() }
+        #expect(await shell.run("patronictl list --json").status == .success, "\(console.error)")
+        #expect(console.error.contains("REST API"), "the notice names the API asked: \(console.error)")
+        let fromHere = try PatroniList.parse(console.output)
+        let real = try PatroniList.parse(try await shell.context.executor.capture("gitlab-patronictl list -f json", on: Target(host: node1), limit: 1 << 20).standardOutput)
+        #expect(fromHere.map(\.name) == real.map(\.name))
+        #expect(fromHere.map(\.role) == real.map(\.role))
+        #expect(fromHere.map(\.timeline) == real.map(\.timeline))
+    }
+
     @Test("patronictl wait returns when the cluster is ready, and times out naming what is missing")
     func wait() async throws {
         let console = TestConsole()

@@ -28,10 +28,16 @@ public protocol Console: Sendable {
     func ask(_ prompt: String) -> String?
     /// Asks without echoing the answer (a secret).
     func askSecret(_ prompt: String) -> String?
+    /// Whether `stream` is a terminal that shows colour, so a line can be
+    /// redrawn in place (`\r`, `ESC[K`); false for pipes, files and
+    /// `NO_COLOR`.
+    func drawsInPlace(on stream: OutputStream) -> Bool
 }
 
 extension Console {
     public func askSecret(_ prompt: String) -> String? { ask(prompt) }
+
+    public func drawsInPlace(on stream: OutputStream) -> Bool { false }
 
     public func write(_ parts: [(text: String, style: Style)], to stream: OutputStream) {
         for part in parts { write(part.text, style: part.style, to: stream) }

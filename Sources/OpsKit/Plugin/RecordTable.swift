@@ -3,10 +3,19 @@
 public struct RecordTable: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[String]]
+    /// Columns the tool itself types as numbers in its JSON (patronictl's
+    /// `TL` and lags, Consul's `ModifyIndex`): a cell there that reads as a
+    /// number is one in `json()`, so a `jq` filter works on both. Any other
+    /// cell (`unknown`) stays a string, as the tool leaves it.
+    public var numericColumns: Set<String>
+    /// Leave empty cells out of `json()`, as `patronictl -f json` does.
+    public var omitsEmptyCells: Bool
 
-    public init(columns: [String], rows: [[String]]) {
+    public init(columns: [String], rows: [[String]], numericColumns: Set<String> = [], omitsEmptyCells: Bool = false) {
         self.columns = columns
         self.rows = rows
+        self.numericColumns = numericColumns
+        self.omitsEmptyCells = omitsEmptyCells
     }
 
     /// The columns aligned, a header and one line per row; a newline in a
@@ -25,7 +34,12 @@ public struct RecordTable: Sendable, Equatable {
     /// One JSON array of objects keyed by column name.
     public func json() -> String {
         JSONValue.array(rows.map { row in
-            .object(columns.indices.map { (columns[$0], .string(row.indices.contains($0) ? row[$0] : "")) })
+            .object(columns.indices.compactMap { index -> (String, JSONValue)? in
+                let cell = row.indices.contains(index) ? row[index] : ""
+                if cell.isEmpty, omitsEmptyCells { return nil }
+                if numericColumns.contains(columns[index]), let number = Double(cell), number.isFinite { return (columns[index], .number(number)) }
+                return (columns[index], .string(cell))
+            })
         }).encoded
     }
 
@@ -33,6 +47,7 @@ public struct RecordTable: Sendable, Equatable {
     public static func merged(_ tables: [(host: String, table: RecordTable)]) -> RecordTable? {
         guard let first = tables.first?.table else { return nil }
         return RecordTable(columns: ["host"] + first.columns,
-                           rows: tables.flatMap { host, table in table.rows.map { [host] + $0 } })
+                           rows: tables.flatMap { host, table in table.rows.map { [host] + $0 } },
+                           numericColumns: first.numericColumns, omitsEmptyCells: first.omitsEmptyCells)
     }
 }

@@ -30,7 +30,9 @@ struct ConsulPrinter {
         case .get:
             let pairs = try ConsulKeyValue.parse(answer.body)
             let records = RecordTable(columns: ["key", "value", "flags", "modify_index"],
-                                      rows: pairs.map { [$0.key, $0.value ?? "", String($0.flags), String($0.modifyIndex)] })
+                                      rows: pairs.map { [$0.key, $0.value ?? "", String($0.flags), String($0.modifyIndex)] },
+                                      // Numbers in Consul's own API (`Flags`, `ModifyIndex`).
+                                      numericColumns: ["flags", "modify_index"])
             return emit(records, text: text(of: pairs), on: console)
         case .put, .delete:
             let written = String(decoding: answer.body, as: UTF8.self).trimmingTrailingBlanks() == "true"

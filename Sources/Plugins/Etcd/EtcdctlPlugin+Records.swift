@@ -15,7 +15,7 @@ extension EtcdctlPlugin {
         let arguments = invocation.arguments
         if verb == "del" {
             let count = output.standardOutput.textLines.first { !$0.isEmpty }
-            return count.flatMap(Int.init).map { RecordTable(columns: ["deleted"], rows: [[String($0)]]) }
+            return count.flatMap(Int.init).map { RecordTable(columns: ["deleted"], rows: [[String($0)]], numericColumns: ["deleted"]) }
         }
         guard verb == "get" else { return nil }
         if arguments.contains("-w=json") || arguments.contains("--write-out=json") || zip(arguments, arguments.dropFirst()).contains(where: { ["-w", "--write-out"].contains($0) && $1 == "json" }) {

@@ -36,7 +36,12 @@ enum HTTPExchange {
         do {
             (data, response) = try await session.data(for: request)
         } catch {
-            throw Failure(description: reason(error))
+            let text = reason(error)
+            // libcurl trusts only the system's store; no variable changes
+            // that on Linux (URLSessionCertificateAuthorityInfoFile is read
+            // on Android only, SSL_CERT_FILE and CURL_CA_BUNDLE not at all).
+            guard text.contains("SSL certificate problem") else { throw Failure(description: text) }
+            throw Failure(description: text + " (to trust the API's own CA: copy it to /usr/local/share/ca-certificates/NAME.crt and run update-ca-certificates)")
         }
         guard let http = response as? HTTPURLResponse else { throw Failure(description: "no HTTP answer from \(url)") }
         guard data.count <= limit else { throw Failure(description: "\(url) answered with more than \(limit) bytes") }

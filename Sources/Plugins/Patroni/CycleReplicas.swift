@@ -73,7 +73,7 @@ extension PatroniPlugin {
     /// The replicas as the cluster lists them now, each with its inventory
     /// host, matched by REST API or address (`MemberHosts`), never by name.
     func replicaHosts(in context: Context) async throws -> [(member: MemberHosts.Listed, host: Host)] {
-        guard let api = Self.clusterAPI(for: context) else {
+        guard let api = try await Self.clusterAPI(for: context) else {
             throw UsageError("cycle-replicas needs a Patroni REST API to read the cluster: give the hosts patroni_api in the inventory",
                              usage: "patronictl cycle-replicas [--every 2h] [--max-lag 100MB] [--cycles N]")
         }
@@ -87,9 +87,11 @@ extension PatroniPlugin {
     }
 
     /// The REST API to read the cluster from: the target's, or on this
-    /// machine the first inventory host's that has one.
-    static func clusterAPI(for context: Context) -> String? {
-        restAPI(for: context) ?? (context.session.target.isLocal ? context.inventory.hosts.lazy.compactMap { $0.attributes["patroni_api"] }.first : nil)
+    /// machine the first of the inventory's that answers.
+    static func clusterAPI(for context: Context) async throws -> String? {
+        if let api = restAPI(for: context) { return api }
+        guard context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) else { return nil }
+        return try await inventory.members(of: nil).source.api
     }
 
     private func stopped(after cycles: Int, _ console: any Console) -> Outcome {

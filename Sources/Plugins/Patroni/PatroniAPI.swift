@@ -7,7 +7,8 @@ import OpsKit
 /// The members come from `patroni/utils.py` `cluster_as_json`: `name`,
 /// `role` (`leader`, `standby_leader`, `sync_standby`, `quorum_standby`,
 /// `replica`), `state`, `host`, `port`, `timeline`, and for non-leaders
-/// `lag`/`receive_lag`/`replay_lag` in bytes or `unknown`.
+/// `lag`/`receive_lag`/`replay_lag` in bytes or `unknown`, and (4.1)
+/// `receive_lsn`/`replay_lsn`.
 public enum PatroniAPI {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
@@ -56,9 +57,11 @@ public enum PatroniAPI {
                 (member[key] as? Int).map { Int((Double($0) / 1_048_576).rounded()) }
             }
             let host = (member["host"] as? String).map { host in (member["port"] as? Int).map { "\(host):\($0)" } ?? host } ?? ""
+            // 4.1's LSNs; `unknown` is what patronictl shows as empty.
+            func lsn(_ key: String) -> String? { (member[key] as? String).flatMap { $0 == "unknown" || $0.isEmpty ? nil : $0 } }
             return PatroniMember(name: name, host: host, role: role, state: member["state"] as? String ?? "",
                                  timeline: member["timeline"] as? Int, lagMB: megabytes("receive_lag") ?? megabytes("lag"),
-                                 replayLagMB: megabytes("replay_lag"))
+                                 replayLagMB: megabytes("replay_lag"), receiveLSN: lsn("receive_lsn"), replayLSN: lsn("replay_lsn"))
         }
     }
 }

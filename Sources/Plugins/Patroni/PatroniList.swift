@@ -65,7 +65,9 @@ public enum PatroniList {
                 cluster: clusterCell ?? cluster, name: row[memberColumn], host: row[hostColumn], role: role,
                 state: row[stateColumn], timeline: column("TL").flatMap { Int(row[$0]) },
                 lagMB: lagColumns.first.flatMap { Int(row[$0]) },
-                replayLagMB: lagColumns.count > 1 ? Int(row[lagColumns[1]]) : nil))
+                replayLagMB: lagColumns.count > 1 ? Int(row[lagColumns[1]]) : nil,
+                receiveLSN: column("Receive LSN").map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 },
+                replayLSN: column("Replay LSN").map { row[$0] }.flatMap { $0.isEmpty ? nil : $0 }))
         }
         guard sawClosingRule else { throw ParseError(reason: "the table is cut off (no closing rule)", raw: text) }
         return members
@@ -100,7 +102,8 @@ public enum PatroniList {
             }
             members.append(PatroniMember(
                 cluster: object["Cluster"] as? String, name: name, host: object["Host"] as? String ?? "", role: role, state: state,
-                timeline: int("TL"), lagMB: int("Receive Lag") ?? int("Lag in MB"), replayLagMB: int("Replay Lag")))
+                timeline: int("TL"), lagMB: int("Receive Lag") ?? int("Lag in MB"), replayLagMB: int("Replay Lag"),
+                receiveLSN: object["Receive LSN"] as? String, replayLSN: object["Replay LSN"] as? String))
         }
         return members
     }

@@ -39,9 +39,13 @@ public struct PatroniMember: Sendable, Equatable, Codable {
     public var lagMB: Int?
     /// The replay lag in MB, Patroni 4.1 and later.
     public var replayLagMB: Int?
+    /// `Receive LSN` and `Replay LSN` (`0/9000000`), Patroni 4.1 and later.
+    public var receiveLSN: String?
+    public var replayLSN: String?
 
     public init(cluster: String? = nil, name: String, host: String, role: Role, state: String,
-                timeline: Int? = nil, lagMB: Int? = nil, replayLagMB: Int? = nil) {
+                timeline: Int? = nil, lagMB: Int? = nil, replayLagMB: Int? = nil,
+                receiveLSN: String? = nil, replayLSN: String? = nil) {
         self.cluster = cluster
         self.name = name
         self.host = host
@@ -50,6 +54,8 @@ public struct PatroniMember: Sendable, Equatable, Codable {
         self.timeline = timeline
         self.lagMB = lagMB
         self.replayLagMB = replayLagMB
+        self.receiveLSN = receiveLSN
+        self.replayLSN = replayLSN
     }
 
     /// The larger of the two lags, what a lag bound is checked against.

@@ -12,10 +12,21 @@ extension PatroniPlugin {
         return Self.records(members)
     }
 
-    /// Members as records, in patronictl's column names.
+    /// Members as records keyed and typed as `patronictl list -f json` of
+    /// the same version has them: `TL` and lags are numbers, empty fields
+    /// are left out; 4.1 and later have `Receive LSN`, `Receive Lag`,
+    /// `Replay LSN`, `Replay Lag`, earlier versions `Lag in MB`.
     static func records(_ members: [PatroniMember]) -> RecordTable {
-        RecordTable(columns: ["Member", "Host", "Role", "State", "TL", "Lag in MB"], rows: members.map {
-            [$0.name, $0.host, $0.role.rawValue, $0.state, $0.timeline.map(String.init) ?? "", $0.worstLagMB.map(String.init) ?? ""]
-        })
+        let lsnColumns = members.contains { $0.replayLagMB != nil || $0.receiveLSN != nil || $0.replayLSN != nil }
+        let lag = lsnColumns ? ["Receive LSN", "Receive Lag", "Replay LSN", "Replay Lag"] : ["Lag in MB"]
+        let cluster = members.contains { $0.cluster != nil }
+        func text(_ number: Int?) -> String { number.map(String.init) ?? "" }
+        return RecordTable(
+            columns: (cluster ? ["Cluster"] : []) + ["Member", "Host", "Role", "State", "TL"] + lag,
+            rows: members.map { member in
+                (cluster ? [member.cluster ?? ""] : []) + [member.name, member.host, member.role.rawValue, member.state, text(member.timeline)]
+                    + (lsnColumns ? [member.receiveLSN ?? "", text(member.lagMB), member.replayLSN ?? "", text(member.replayLagMB)] : [text(member.lagMB)])
+            },
+            numericColumns: ["TL", "Lag in MB", "Receive Lag", "Replay Lag"], omitsEmptyCells: true)
     }
 }

@@ -31,8 +31,36 @@ extension PatroniPlugin {
                     context.console.notice("\(error); asking patronictl instead")
                 }
             }
+            if isPlainList(call), context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) {
+                return try await listFromInventory(call, inventory, in: context)
+            }
+            if call.invocation.arguments.contains("--cluster") {
+                throw UsageError("--cluster (ours) picks one of the inventory's clusters when asking from here; patronictl itself takes the name: patronictl list NAME",
+                                 usage: "patronictl list [--cluster NAME] [-f json] [--json]")
+            }
             return try await runAsTyped(call, plan: plan, in: context)
         }
+    }
+
+    /// `list` on this machine, from the first of the inventory's REST APIs
+    /// that answers: no patronictl needed on the bastion.
+    func listFromInventory(_ call: ToolCall, _ inventory: InventoryCluster, in context: Context) async throws -> Outcome {
+        let cluster = call.invocation.arguments.firstIndex(of: "--cluster").flatMap { call.invocation.arguments[safe: $0 + 1] }
+        do {
+            let (source, members) = try await inventory.members(of: cluster)
+            context.console.notice(Self.askedNotice(source))
+            let text = call.invocation.wantsJSON ? Self.records(members).json() + "\n"
+                : call.invocation.arguments.contains("json") ? PatroniTable.json(members) : PatroniTable.pretty(members)
+            context.console.write(text, style: .plain, to: .output)
+            return .success
+        } catch let failure as InventoryCluster.Failure {
+            context.console.error("patronictl: \(failure)")
+            return Outcome(status: .exited(1))
+        }
+    }
+
+    static func askedNotice(_ source: InventoryCluster.Source) -> String {
+        "read \(source.cluster.map { "cluster \($0)" } ?? "the cluster") from \(source.host)'s REST API (\(PatroniAPI.baseURL(source.api)))"
     }
 
     /// `list`, or `list -f json`/`--format json`: what the REST API can answer.

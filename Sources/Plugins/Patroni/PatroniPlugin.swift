@@ -22,6 +22,7 @@ public struct PatroniPlugin: Plugin {
             Subcommand("list", "list the cluster's members", flags: [
                 Flag("-e", "--extended"), Flag("-t", "--timestamp"), Flag("-f", "--format", takesValue: true),
                 Flag("-W"), Flag("-w", "--watch", takesValue: true), Flag("--group", takesValue: true),
+                Flag("--cluster", takesValue: true),
             ]),
             Subcommand("topology", "the members as a replication tree", flags: [Flag("-W"), Flag("-w", "--watch", takesValue: true)]),
             Subcommand("history", "the cluster's timeline history", flags: [Flag("-f", "--format", takesValue: true)]),
@@ -59,7 +60,7 @@ public struct PatroniPlugin: Plugin {
                        risk: .changesState, flags: [Flag("--every", takesValue: true), Flag("--max-lag", takesValue: true), Flag("--cycles", takesValue: true)]),
             Subcommand("wait", "(opsshell) wait until members run, a leader exists, lag is under a bound", flags: [
                 Flag("--all-running"), Flag("--leader"), Flag("--max-lag", takesValue: true), Flag("--timeout", takesValue: true),
-                Flag("--every", takesValue: true), Flag("--members", takesValue: true),
+                Flag("--every", takesValue: true), Flag("--members", takesValue: true), Flag("--cluster", takesValue: true),
             ]),
         ]
     )

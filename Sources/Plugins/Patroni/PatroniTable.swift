@@ -17,17 +17,9 @@ public enum PatroniTable {
         return rule + line(columns) + rule + rows.map(line).joined() + rule
     }
 
-    /// `-f json`: patronictl's keys; empty fields left out, as patronictl does.
+    /// `-f json`: patronictl's keys and types; empty fields left out, as
+    /// patronictl does.
     public static func json(_ members: [PatroniMember]) -> String {
-        let objects: [[String: Any]] = members.map { member in
-            var object: [String: Any] = ["Member": member.name, "Host": member.host, "Role": member.role.rawValue, "State": member.state]
-            if let timeline = member.timeline { object["TL"] = timeline }
-            if let lag = member.lagMB { object["Receive Lag"] = lag }
-            if let lag = member.replayLagMB { object["Replay Lag"] = lag }
-            if let cluster = member.cluster { object["Cluster"] = cluster }
-            return object
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        PatroniPlugin.records(members).json() + "\n"
     }
 }

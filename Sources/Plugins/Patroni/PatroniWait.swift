@@ -25,6 +25,9 @@ struct PatroniWait: ParsableCommand {
 
     @Option(name: .long, help: "How many members to expect (default: any).")
     var members: Int?
+
+    @Option(name: .long, help: "Which of the inventory's clusters, when asked from here (no ssh first).")
+    var cluster: String?
 }
 
 /// What the operator waits for, and whether a member list meets it.
@@ -80,10 +83,13 @@ extension PatroniPlugin {
     }
 
     /// The members as they are now: from Patroni's REST API when the
-    /// target host has `patroni_api` in the inventory, else with the real
-    /// patronictl on the target.
-    func members(_ call: ToolCall, in context: Context) async throws -> [PatroniMember] {
-        if let api = Self.clusterAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
+    /// target host has `patroni_api` in the inventory, or, on this machine,
+    /// from the inventory's APIs; else with the real patronictl on the target.
+    func members(_ call: ToolCall, cluster: String? = nil, in context: Context) async throws -> [PatroniMember] {
+        if let api = Self.restAPI(for: context) { return try await PatroniAPI.cluster(at: api) }
+        if context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) {
+            return try await inventory.members(of: cluster).members
+        }
         guard let result = try await context.captureStep(listCommand(call), on: context.session.target,
                                                          purpose: "patronictl: the members", limit: 16 << 20) else { return [] }
         guard result.status.isSuccess else {
@@ -108,17 +114,27 @@ extension PatroniPlugin {
         }
         let condition = ClusterCondition(allRunning: options.allRunning || (!options.leader && maxLag == nil),
                                          leader: options.leader, maxLagMB: maxLag, members: options.members)
+        if context.session.target.isLocal, let inventory = InventoryCluster(context.inventory) {
+            // Which cluster is a question waiting cannot answer: say so now.
+            do { _ = try await inventory.choose(options.cluster, timeout: .seconds(3)) } catch {
+                context.console.error("patronictl wait: \(error)")
+                return Outcome(status: .exited(2))
+            }
+            // Say once which API answers, so the operator knows what was read.
+            if let (source, _) = try? await inventory.members(of: options.cluster) { context.console.notice(Self.askedNotice(source)) }
+        }
         let clock = ContinuousClock()
         let started = clock.now
         var last = ""
+        var live = LiveLine(on: context.console)
         while true {
             let elapsed = started.duration(to: clock.now)
             var status: String
             do {
-                let list = try await members(call, in: context)
+                let list = try await members(call, cluster: options.cluster, in: context)
                 let states = list.map { "\($0.name) \($0.state)\($0.worstLagMB.map { " lag \($0) MB" } ?? "")" }.joined(separator: ", ")
                 guard let missing = condition.unmet(list) else {
-                    context.console.write("\r\u{1B}[K", style: .plain, to: .error)
+                    live.clear()
                     context.console.line("cluster ready after \(elapsed.clockText): \(states)", style: .success)
                     return .success
                 }
@@ -127,14 +143,14 @@ extension PatroniPlugin {
                 status = "\(error)".textLines.first ?? "\(error)"
             }
             last = status
-            context.console.write("\r\u{1B}[K\(elapsed.clockText) waiting: \(status)", style: .dim, to: .error)
+            live.update("\(elapsed.clockText) waiting: \(status)", news: status)
             guard elapsed + every <= timeout else { break }
             do { try await Task.sleep(for: every) } catch {
-                context.console.write("\n", style: .plain, to: .error)
+                live.keep()
                 return Outcome(status: .interrupted)
             }
         }
-        context.console.write("\n", style: .plain, to: .error)
+        live.keep()
         context.console.error("patronictl wait: timed out after \(options.timeout): \(last)")
         return Outcome(status: .exited(1))
     }

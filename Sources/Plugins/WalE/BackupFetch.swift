@@ -52,18 +52,21 @@ extension WalEPlugin {
             return result.flatMap { Int64($0.standardOutput.trimmingTrailingBlanks()) }
         }
         let progress = Task {
+            var live = LiveLine(on: console)
+            defer { live.clear() }
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(started.duration(to: clock.now) < .seconds(60) ? 5 : 30))
                 if let bytes = await size() {
-                    console.write("\r\u{1B}[Krestoring into \(directory): \(Self.bytesText(bytes)) in \(started.duration(to: clock.now).clockText)",
-                                  style: .dim, to: .error)
+                    // Off a terminal only the final line says how much: one
+                    // every 5 s for hours would bury the log.
+                    live.update("restoring into \(directory): \(Self.bytesText(bytes)) in \(started.duration(to: clock.now).clockText)", news: nil)
                 }
             }
         }
         let outcome = try await context.runShell(command)
         progress.cancel()
+        _ = await progress.result
         let elapsed = started.duration(to: clock.now)
-        console.write("\r\u{1B}[K", style: .plain, to: .error)
         if outcome.status.isSuccess, let bytes = await size() {
             console.line("restored \(Self.bytesText(bytes)) into \(directory) in \(elapsed.clockText)", style: .success)
         }
