@@ -4,12 +4,12 @@ import Testing
 /// `patronictl list` and `wait` from where the operator stands (no target,
 /// no patronictl installed), through the inventory's `patroni_api`.
 ///
-/// The APIs are stand-ins (`HTTPStandIn`) serving a hand-written `GET
-/// /cluster` (see `Tests/Standins/patroni/README.md`); the lab test
-/// `bastionList` runs the same against real Patroni 4.1.5.
+/// The APIs are stand-ins (`HTTPStandIn`) serving real Patroni 4.1.5
+/// answers captured in the lab (`Tests/Fixtures/patroni-api/`); the lab
+/// test `bastionList` runs the same against the live cluster.
 @Suite("Inspecting a cluster from the bastion")
 struct BastionInspectionTests {
-    static let cluster = readFile(ShellBinary.packageRoot + "/Tests/Standins/patroni/cluster.json")
+    static let cluster = readFile(ShellBinary.packageRoot + "/Tests/Fixtures/patroni-api/cluster-4.1.5.json")
 
     static func patroni(scope: String) -> String {
         #"{"state": "running", "role": "replica", "patroni": {"version": "4.1.5", "scope": "\#(scope)", "name": "x"}}"#
@@ -39,7 +39,7 @@ struct BastionInspectionTests {
         #expect(result.status == 0, "stderr: \(result.error)")
         #expect(result.output.contains(#""Member":"patroni-02-db-dr.c.gitlab-dr.internal""#), "\(result.output)")
         // Keyed and typed as Patroni 4.1's patronictl list -f json.
-        #expect(result.output.contains(#""Receive LSN":"0/9000000","Receive Lag":0"#), "\(result.output)")
+        #expect(result.output.contains(#""Receive LSN":"0/B000000","Receive Lag":0"#), "\(result.output)")
         #expect(result.error.contains("note: read cluster pg-ha-cluster from patroni-02's REST API (http://\(api.address))"), "\(result.error)")
         #expect(!result.error.contains("not installed"))
     }
