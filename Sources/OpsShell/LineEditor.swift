@@ -38,6 +38,7 @@ final class LineEditor {
     init(program: String, historyPath: String?, historySize: Int32 = 10_000) {
         // Our own FILE streams on the standard descriptors: the C globals
         // `stdin`/`stdout` are shared mutable state Swift 6 will not touch.
+        Self.useUTF8()
         input = fdopen(STDIN_FILENO, "r")
         output = fdopen(STDOUT_FILENO, "w")
         editor = el_init(program, input, output, fdopen(STDERR_FILENO, "w"))
@@ -153,6 +154,16 @@ final class LineEditor {
         guard descriptor >= 0 else { return }
         close(descriptor)
         if cedit_history_save(merged, temporary) >= 0 { rename(temporary, historyPath) } else { unlink(temporary) }
+    }
+
+    /// libedit decodes the prompt and the keys typed with the C library's
+    /// locale; in the default "C" locale a non-ASCII character (`…`, a
+    /// directory named `données`) fails to decode and libedit crashes on the
+    /// null it gets back. The shell's text is UTF-8 throughout, so the
+    /// character type is the environment's when that is UTF-8, else C.UTF-8.
+    private static func useUTF8() {
+        if let current = setlocale(LC_CTYPE, ""), String(cString: current).uppercased().filter({ $0 != "-" }).contains("UTF8") { return }
+        if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "C.utf8") }
     }
 
     private func promptPointer() -> UnsafeMutablePointer<CChar> {

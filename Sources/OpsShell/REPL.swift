@@ -42,13 +42,22 @@ struct REPL {
         }
     }
 
-    /// `root@local 2026-11-29 $ `: target, user, pinned date stamp.
+    /// `root@local 2026-11-29 $ `: target, user, pinned date stamp; after
+    /// `cd`, the directory too (`root@ho-n1:…/postgresql/data 2026-11-29 # `).
     func prompt(for session: Session) -> String {
         let user = session.effectiveUser
         let sigil = user == "root" ? "#" : "$"
         let target = session.target.hostLabel
+        let directory = session.target.directory.map { ":" + Self.shortened($0) } ?? ""
         let dry = session.dryRun ? " (dry-run)" : ""
-        let styled = (user + "@").green + target.green.bold + " " + session.variables.date.cyan + dry.yellow + " \(sigil) "
+        let styled = (user + "@").green + target.green.bold + directory.blue + " " + session.variables.date.cyan + dry.yellow + " \(sigil) "
         return PromptEscapes.marked(styled, marker: UnicodeScalar(UInt8(LineEditor.literalMarker)))
+    }
+
+    /// The last two components of a long path (`…/postgresql/data`), so the
+    /// prompt stays short; the whole path is in confirmations and dry-run.
+    static func shortened(_ directory: String) -> String {
+        let parts = directory.split(separator: "/")
+        return parts.count > 3 ? "…/" + parts.suffix(2).joined(separator: "/") : directory
     }
 }

@@ -31,6 +31,44 @@ struct ColourPromptTests {
         #expect(screen.column == expected.count + 1, "the typed x landed at column \(screen.column - 1), not \(expected.count)")
     }
 
+    @Test("after cd, the prompt shows the directory (shortened) and the cursor still stands right after it")
+    func directoryInPrompt() throws {
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        let terminal = try PseudoTerminal([ShellBinary.path], environment: ["XDG_STATE_HOME": state.path])
+        let user = String(cString: getpwuid(geteuid())!.pointee.pw_name)
+        try terminal.expectInput(todayStamp(), after: terminal.mark, within: 15)
+        let typed = terminal.mark
+        try run("mkdir -p \(state.path)/var/opt/postgresql/data")
+        terminal.type("cd \(state.path)/var/opt/postgresql/data\r")
+        let expected = "\(user)@local:…/postgresql/data \(todayStamp()) \(user == "root" ? "#" : "$") "
+        let start = try terminal.expect("\r\n", after: typed)
+        try terminal.expectInput(todayStamp(), after: start)
+        usleep(100_000)
+        #expect(Self.strippingColour(String(terminal.transcript[start...])) == expected, "\(terminal.transcript[start...].debugDescription)")
+        let mark = terminal.mark
+        terminal.type("x")
+        try terminal.expect("x", after: mark)
+        let screen = try TerminalScreen(String(terminal.transcript[start...]))
+        #expect(screen.column == expected.count + 1, "the typed x landed at column \(screen.column - 1), not \(expected.count)")
+    }
+
+    @Test("non-ASCII in the prompt and in a typed line: libedit decodes them as UTF-8 (it crashed on `…` in the C locale)")
+    func nonASCII() throws {
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        try run("mkdir -p '\(state.path)/données'")
+        let terminal = try PseudoTerminal([ShellBinary.path], environment: ["XDG_STATE_HOME": state.path, "LANG": "C", "LC_ALL": ""])
+        try terminal.expectInput(todayStamp(), after: terminal.mark, within: 15)
+        let typed = terminal.mark
+        terminal.type("cd '\(state.path)/données'\r")
+        try terminal.expectInput(todayStamp(), after: try terminal.expect("\r\n", after: typed))
+        #expect(Self.strippingColour(String(terminal.transcript[typed...])).contains(":\(state.path)/données "))
+        let echo = terminal.mark
+        terminal.type("echo été\r")
+        try terminal.expect("été\r\n", after: try terminal.expect("\r\n", after: echo))
+    }
+
     /// The text without SGR colour escapes (`ESC[…m`).
     static func strippingColour(_ text: String) -> String {
         var result = ""
