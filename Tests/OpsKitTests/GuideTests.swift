@@ -198,6 +198,30 @@ struct GuideTests {
         #expect(console.output.contains("dry-run: on local (changes state): touch \(directory.path)/made") && !exists("made"))
     }
 
+    @Test("a step's cd and export at the walk's own level are kept, and a resumed walk starts there")
+    func levelStateKept() async throws {
+        defer { directory.remove() }
+        try run("mkdir -p \(directory.path)/work")
+        let book = try runbook("""
+            # Test
+            1. Go there.
+               ```sh
+               cd \(directory.path)/work
+               export STAMP=kept
+               ```
+            2. Make a file.
+               ```sh
+               touch made-here
+               ```
+            """)
+        let (_, progress, _) = try await walk(book, answers: ["r", "q"])
+        #expect(progress.step == 2, "quit before step 2")
+        #expect(progress.directory == directory.path + "/work" && progress.environment.map(\.name) == ["STAMP"])
+        let (resumed, _, _) = try await walk(book, answers: ["r"], progress: progress)
+        #expect(resumed.status == .success)
+        #expect(exists("work/made-here"))
+    }
+
     @Test("the progress file: written whole and read back the same, odd values too")
     func progressFile() throws {
         defer { directory.remove() }
@@ -205,6 +229,8 @@ struct GuideTests {
         progress.done = [1, 2, 3]
         progress.skipped = [4]
         progress.variables = [("date", "2026-11-29"), ("replicas", "patroni-02 patroni-03"), ("odd", "it's $x \\ and\na new line")]
+        progress.directory = "/var/opt/gitlab/a b"
+        progress.environment = [("PGDATA", "/var/opt/gitlab/postgresql/data"), ("ODD", "x\ny")]
         let path = directory.path + "/p.guide"
         try progress.save(to: path)
         #expect(GuideProgress(text: readFile(path)) == progress)

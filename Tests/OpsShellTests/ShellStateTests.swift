@@ -92,6 +92,24 @@ struct ShellStateTests {
         #expect(audit.contains("\"targets\":[\"local:/tmp\"]"), "\(audit)")
     }
 
+    @Test("a recorded NAME=$(cmd) keeps its value: replay --from a later line uses it without running the command again")
+    func recordedAssignment() async throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let recording = directory.path + "/s.ops"
+        let counter = directory.path + "/ran"
+        let first = try await ShellBinary.run(["--record", recording, "-c", "latest=$(echo x >> \(counter); echo base_7)", "-c", "echo $latest"],
+                                              environment: ["XDG_STATE_HOME": directory.path])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(readFile(recording).contains("# value: latest=base_7\n"))
+        let lines = readFile(recording).split(separator: "\n", omittingEmptySubsequences: false)
+        let echo = try #require(lines.firstIndex { $0 == "echo $latest" }) + 1
+        let replay = try await ShellBinary.run(["replay", "--from", "\(echo)", recording], environment: ["XDG_STATE_HOME": directory.path])
+        #expect(replay.status == 0, "\(replay.error)")
+        #expect(replay.output == "base_7\n")
+        #expect(readFile(counter) == "x\n", "the assignment's command ran again")
+    }
+
     @Test("replay --from a later line still runs it in the directory and with the exports set before it")
     func replayFrom() async throws {
         let directory = TemporaryDirectory()

@@ -28,6 +28,11 @@ public final class Guide {
     /// quits or a check fails; the outcome is the walk's.
     public func walk() async -> Outcome {
         guard askForParameters() else { return Outcome(status: .exited(1)) }
+        // A resumed walk starts where the last one stood (`cd`, `export`).
+        interpreter.context.session.changeTarget { level in
+            if let directory = progress.directory { level.directory = directory }
+            for (name, value) in progress.environment { level.environment[name] = value }
+        }
         while progress.step <= runbook.steps.count {
             let step = runbook.steps[progress.step - 1]
             let unmet = step.unmetConditions(in: interpreter.context.session.variables)
@@ -251,6 +256,9 @@ public final class Guide {
     private func save() -> Outcome? {
         progress.variables = interpreter.context.session.variables.all
             .filter { !$0.variable.isSecret }.map { ($0.name, $0.variable.value) }
+        let level = interpreter.context.session.targets[0]
+        progress.directory = level.directory
+        progress.environment = level.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         do {
             try progress.save(to: progressPath)
             return nil

@@ -32,6 +32,10 @@ public struct GuideProgress: Sendable, Equatable {
     public var skipped: Set<Int> = []
     /// The session's variables, secrets left out (they are asked again).
     public var variables: [(name: String, value: String)] = []
+    /// The walk's own level (where each step starts): its `cd` and
+    /// `export`s, so a resumed walk runs later steps in the same place.
+    public var directory: String?
+    public var environment: [(name: String, value: String)] = []
     /// Whether the walk reached its end.
     public var finished = false
 
@@ -46,6 +50,8 @@ public struct GuideProgress: Sendable, Equatable {
         a.runbook == b.runbook && a.fingerprint == b.fingerprint && a.recording == b.recording && a.step == b.step
             && a.done == b.done && a.skipped == b.skipped && a.finished == b.finished
             && a.variables.map(\.name) == b.variables.map(\.name) && a.variables.map(\.value) == b.variables.map(\.value)
+            && a.directory == b.directory && a.environment.map(\.name) == b.environment.map(\.name)
+            && a.environment.map(\.value) == b.environment.map(\.value)
     }
 
     /// The progress file for a recording.
@@ -59,6 +65,8 @@ public struct GuideProgress: Sendable, Equatable {
         // The value as it is to the end of the line (not in the shell's
         // language, where `$` would be a reference); `\` and newlines escaped.
         for (name, value) in variables { lines.append("set \(name) \(Self.escaped(value))") }
+        if let directory { lines.append("directory \(Self.escaped(directory))") }
+        for (name, value) in environment { lines.append("export \(name) \(Self.escaped(value))") }
         if finished { lines.append("finished") }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -66,15 +74,18 @@ public struct GuideProgress: Sendable, Equatable {
     /// Reads a progress file's text; nil when it is not one.
     public init?(text: String) {
         var fields: [String: String] = [:]
-        var variables: [(String, String)] = []
+        var variables: [(String, String)] = [], environment: [(String, String)] = []
         var finished = false
         for line in text.textLines where !line.isEmpty && !line.hasPrefix("#") {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            if parts[0] == "set" {
+            if parts[0] == "set" || parts[0] == "export" {
                 guard parts.count == 2 else { return nil }
                 let pair = parts[1].split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard Variables.isValidName(pair[0]) else { return nil }
-                variables.append((pair[0], Self.unescaped(pair.count == 2 ? pair[1] : "")))
+                let entry = (pair[0], Self.unescaped(pair.count == 2 ? pair[1] : ""))
+                if parts[0] == "set" { variables.append(entry) } else { environment.append(entry) }
+            } else if parts[0] == "directory", parts.count == 2 {
+                fields["directory"] = Self.unescaped(parts[1])
             } else if parts[0] == "finished" {
                 finished = true
             } else {
@@ -87,6 +98,8 @@ public struct GuideProgress: Sendable, Equatable {
         done = Set((fields["done"] ?? "").split(separator: " ").compactMap { Int($0) })
         skipped = Set((fields["skipped"] ?? "").split(separator: " ").compactMap { Int($0) })
         self.variables = variables
+        directory = fields["directory"]
+        self.environment = environment
         self.finished = finished
     }
 

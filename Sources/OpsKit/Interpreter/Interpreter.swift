@@ -169,10 +169,13 @@ public final class Interpreter {
         }
         for (name, value) in zip(assignment.names, values) {
             try context.session.variables.set(name, to: value)
+            let secret = context.session.variables.isSecret(name)
             if assignment.literalValues == nil {
-                let shown = context.session.variables.isSecret(name) ? "(secret)" : ShellQuoting.quote(value)
-                context.console.notice("$\(name) = \(shown), from the shell on \(target.hostLabel)")
+                context.console.notice("$\(name) = \(secret ? "(secret)" : ShellQuoting.quote(value)), from the shell on \(target.hostLabel)")
             }
+            // The value under the line, so `replay --from` a later line has it
+            // without running the command again; never a secret's.
+            if !secret { try? context.recorder?.note(ScriptFile.valueNote(name, value)) }
         }
         return .success
     }

@@ -59,7 +59,12 @@ public struct Replay {
             if entry.line < start {
                 // Before --from: take the session state along (variables,
                 // targets) so the rest lands where it did; run nothing else.
-                if interpreter.context.catalog.effect(of: texts).changesSession { await applyQuietly(entry.text, on: interpreter) }
+                if !entry.values.isEmpty {
+                    // An assignment: its recorded value, not its command again.
+                    for (name, value) in entry.values { try? interpreter.context.session.variables.set(name, to: value) }
+                } else if interpreter.context.catalog.effect(of: texts).changesSession {
+                    await applyQuietly(entry.text, on: interpreter)
+                }
                 continue
             }
             var text = entry.text

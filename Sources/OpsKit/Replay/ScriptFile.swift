@@ -16,7 +16,18 @@ public struct ScriptFile: Sendable {
         public var recordedResult: String?
         /// Whether the shell ended while it ran (no result, a marker).
         public var unfinished = false
+        /// The values an assignment line gave (`latest=$(…)`), as recorded.
+        public var values: [(name: String, value: String)] = []
+
+        public static func == (a: Entry, b: Entry) -> Bool {
+            a.line == b.line && a.text == b.text && a.recordedResult == b.recordedResult && a.unfinished == b.unfinished
+                && a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.value) == b.values.map(\.value)
+        }
     }
+
+    /// `value: latest=base_000…`: the comment a recording keeps under an
+    /// assignment, its value escaped to one line.
+    static func valueNote(_ name: String, _ value: String) -> String { "value: \(name)=\(GuideProgress.escaped(value))" }
 
     public let path: String
     public let entries: [Entry]
@@ -36,6 +47,10 @@ public struct ScriptFile: Sendable {
             if !assembler.isContinuing, line.hasPrefix("#") {
                 if let result = ResultLine.parse(line), !entries.isEmpty { entries[entries.count - 1].recordedResult = result }
                 if line.hasPrefix(Recorder.unfinishedMarker), !entries.isEmpty { entries[entries.count - 1].unfinished = true }
+                if line.hasPrefix("# value: "), let equals = line.firstIndex(of: "="), !entries.isEmpty {
+                    let name = String(line[line.index(line.startIndex, offsetBy: 9)..<equals])
+                    entries[entries.count - 1].values.append((name, GuideProgress.unescaped(String(line[line.index(after: equals)...]))))
+                }
                 _ = assembler.add("")  // keep line numbers counting
                 continue
             }
