@@ -4,7 +4,8 @@ public enum Builtins {
     public static let all: [any Command] = [
         HelpCommand(), SetCommand(), UnsetCommand(), VarsCommand(), EchoCommand(),
         HistoryCommand(), DryRunCommand(), AuditCommand(), SSHCommand(),
-        DirectoryCommand(verb: .cd), DirectoryCommand(verb: .pushd), DirectoryCommand(verb: .popd), ExportCommand(), RecordCommand(), ReplayCommand(),
+        DirectoryCommand(verb: .cd), DirectoryCommand(verb: .pushd), DirectoryCommand(verb: .popd), ExportCommand(),
+        BackgroundCommand(), JobsCommand(), JobControlCommand(verb: .attach), JobControlCommand(verb: .wait), JobControlCommand(verb: .kill), RecordCommand(), ReplayCommand(),
         ConfirmCommand(), SleepCommand(), ReadCommand(), ExitCommand(),
     ]
 }

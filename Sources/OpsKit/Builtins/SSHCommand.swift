@@ -10,7 +10,7 @@ struct SSHCommand: Command {
 
     /// `ssh HOST CMD…`: ssh's own rule, the words after the host joined by
     /// spaces are the remote shell's command line; its guards read them.
-    func plan(_ line: ExpandedLine, in context: Context) throws -> RunPlan? {
+    func plan(_ line: ExpandedLine, in context: Context) async throws -> RunPlan? {
         let arguments = line.arguments
         guard arguments.count > 1 else { return nil }
         let target = try Self.target(arguments[0], in: context.inventory)

@@ -22,6 +22,13 @@ public struct Catalog: Sendable {
     /// The built-in command called `name`.
     public func command(named name: String) -> (any Command)? { commandsByName[name] }
 
+    /// The built-in that takes this line (its expanded words), if any:
+    /// `wait %ID` is ours, `wait` alone is the shell's.
+    public func command(for words: [String]) -> (any Command)? {
+        guard let first = words.first, let command = commandsByName[first], command.claims(Array(words.dropFirst())) else { return nil }
+        return command
+    }
+
     /// The plugin whose tool an executable name (`gitlab-patronictl`) or
     /// path (`/opt/wal-e/bin/wal-e`) runs.
     public func plugin(forExecutable executable: String) -> (any Plugin)? {
@@ -57,6 +64,16 @@ public struct Catalog: Sendable {
         return risk
     }
 
+    /// Whether a command line can run for hours, seen through any command
+    /// it carries (`knife ssh … 'wal-e backup-fetch …'`).
+    public func longRun(of words: [String]) -> LongRun? {
+        guard let (plugin, invocation) = tool(in: words) else { return nil }
+        if let own = plugin.longRun(of: invocation) { return own }
+        guard let index = plugin.embeddedCommandIndex(in: invocation.arguments), invocation.arguments.indices.contains(index),
+              let inner = try? Words(parsing: invocation.arguments[index]) else { return nil }
+        return longRun(of: inner.words.map(\.symbolicText))
+    }
+
     /// What every plugin wants confirmed before `words` run on `targets`,
     /// looking inside a carried command (`knife ssh … 'CMD'`) too.
     public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] {
@@ -77,8 +94,8 @@ public struct Catalog: Sendable {
     /// target, `NAME=VALUE` sets a variable); empty for a line that only
     /// runs commands.
     public func effect(of words: [String]) -> Effect {
-        guard let first = words.first else { return [] }
-        if let command = command(named: first) { return command.effect(of: Array(words.dropFirst())) }
+        guard !words.isEmpty else { return [] }
+        if let command = command(for: words) { return command.effect(of: Array(words.dropFirst())) }
         if TargetSwitch.parse(words) != nil { return .movesTarget }
         let assigns = words.allSatisfy { word in word.firstIndex(of: "=").map { Variables.isValidName(String(word[..<$0])) } ?? false }
         return assigns ? .setsVariables : []

@@ -25,7 +25,10 @@ public protocol Command: Sendable {
     /// The commands the line runs on targets, when it runs any
     /// (`ssh HOST CMD`): the interpreter then guards, confirms, audits and
     /// runs them, exactly as a typed command. Nil: `run` does the work.
-    func plan(_ line: ExpandedLine, in context: Context) throws -> RunPlan?
+    func plan(_ line: ExpandedLine, in context: Context) async throws -> RunPlan?
+    /// Whether the built-in takes this line (`wait %1a2b3c`), or leaves it
+    /// to the shell's command of the same name (`wait`, `kill 1234`).
+    func claims(_ arguments: [String]) -> Bool
     /// Runs the command with its expanded arguments.
     func run(_ line: ExpandedLine, in context: inout Context) async throws -> Outcome
 }
@@ -36,7 +39,8 @@ extension Command {
     public var isRecorded: Bool { !onlyLooks }
     public func completions(forArgumentAt index: Int, prefix: String, in session: Session) -> [String] { [] }
     public func effect(of arguments: [String]) -> Effect { [] }
-    public func plan(_ line: ExpandedLine, in context: Context) throws -> RunPlan? { nil }
+    public func plan(_ line: ExpandedLine, in context: Context) async throws -> RunPlan? { nil }
+    public func claims(_ arguments: [String]) -> Bool { true }
 }
 
 /// What a command leaves behind: its status, and on which hosts.

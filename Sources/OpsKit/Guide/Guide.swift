@@ -195,7 +195,7 @@ public final class Guide {
             // plan commands (`ssh HOST CMD`), are run here; the others are named.
             if let expanded = try? ExpandedLine(line, variables: interpreter.context.session.variablesHere), !expanded.words.isEmpty, !expanded.hasShellSyntax,
                let command = interpreter.context.catalog.command(named: expanded.values[0]),
-               !command.effect(of: expanded.arguments).changesSession, (try? command.plan(expanded, in: interpreter.context)) == nil {
+               !command.effect(of: expanded.arguments).changesSession, (try? await command.plan(expanded, in: interpreter.context)) == nil {
                 console.write("  built-in, on \(interpreter.context.session.target): \(line)\n", style: .dim, to: .output)
                 continue
             }

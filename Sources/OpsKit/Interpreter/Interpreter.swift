@@ -18,8 +18,10 @@ public final class Interpreter {
 
     /// Runs one logical line and reports what happened on the console.
     /// Never throws: every failure is reported and becomes a status.
-    public func run(_ text: String) async -> Outcome {
+    public func run(_ typed: String) async -> Outcome {
         let line: ExpandedLine
+        // `LINE &`, as shell users type it: the line as a detached job.
+        let text = Self.backgrounded(typed).map { "bg " + $0 } ?? typed
         do {
             line = try ExpandedLine(text, variables: context.session.variablesHere)
             if line.words.isEmpty { return .success }
@@ -66,8 +68,19 @@ public final class Interpreter {
     /// Whether the line goes into the recording and the audit log: not the
     /// built-ins that only look.
     private func isLogged(_ line: ExpandedLine) -> Bool {
-        guard let name = line.words.words.first?.symbolicText, let command = context.catalog.command(named: name) else { return true }
+        guard let command = context.catalog.command(for: line.words.words.map(\.symbolicText)) else { return true }
         return command.isRecorded
+    }
+
+    /// The line before a trailing, unquoted `&` (not `&&`), when it has one.
+    static func backgrounded(_ text: String) -> String? {
+        let trimmed = text.trimmingTrailingBlanks()
+        guard trimmed.hasSuffix("&"), !trimmed.hasSuffix("&&"), !trimmed.hasSuffix("\\&"),
+              let words = try? Words(parsing: trimmed), words.comment == nil, words.words.last?.symbolicText.hasSuffix("&") == true else { return nil }
+        let rest = String(trimmed.dropLast()).trimmingTrailingBlanks()
+        // `a; b &` backgrounds only `b` in a shell: such a line stays sh's.
+        guard let before = try? Words(parsing: rest), !before.isEmpty, !before.hasShellSyntax else { return nil }
+        return rest
     }
 
     /// The line as files hold it; see `ExpandedLine.recordedForm`.
@@ -92,8 +105,8 @@ public final class Interpreter {
     private func dispatch(_ line: ExpandedLine, logged: Bool) async throws -> Outcome {
         let values = line.values
         // `echo x | cat`, `for …; do …; done`: a shell line, for sh whole.
-        if !line.hasShellSyntax, let command = context.catalog.command(named: values[0]) {
-            if let plan = try command.plan(line, in: context) {
+        if !line.hasShellSyntax, let command = context.catalog.command(for: values) {
+            if let plan = try await command.plan(line, in: context) {
                 return try await runPlanned(plan, line: line)
             }
             // A built-in that only changes the session: audited as typed.
@@ -121,6 +134,9 @@ public final class Interpreter {
             let call = ToolCall(invocation: invocation, line: line)
             let plan = try await plugin.plan(call, risk: risk, in: context)
             if let stopped = try await approve(plan, line: line) { return stopped }
+            if context.catalog.longRun(of: values) != nil {
+                context.console.notice("this can run for hours and ends if this connection does: `bg \(line.recorded)` runs it detached (jobs, attach %%)")
+            }
             var scratch = context
             let outcome = try await plugin.run(call, plan: plan, in: &scratch)
             context = scratch
@@ -134,6 +150,9 @@ public final class Interpreter {
     /// or assignment changes that line's `sh` only. Never silently: the
     /// operator may expect the next line to run there.
     private func noteConfinedState(in values: [String]) {
+        if values.last?.hasSuffix("&") == true, values.last?.hasSuffix("&&") == false {
+            context.console.notice("the trailing & puts its command in the background of this line's own shell, which ends with the line; `bg LINE` runs a line detached")
+        }
         for command in ShellRisk.split(values) {
             guard let first = command.first else { continue }
             let changes = context.catalog.command(named: first).map { !$0.effect(of: Array(command.dropFirst())).isEmpty }
@@ -144,8 +163,21 @@ public final class Interpreter {
     }
 
     /// Runs a plan's steps after approval, output streamed: a shell line,
-    /// or a built-in's (`ssh HOST CMD`).
+    /// or a built-in's (`ssh HOST CMD`), or detached as a job (`bg`).
     private func runPlanned(_ plan: RunPlan, line: ExpandedLine, suggest: Bool = false) async throws -> Outcome {
+        if let id = plan.job {
+            // Never the same command twice at once: a resumed walk or a
+            // replay re-attaches to the job still running it.
+            if let running = try await runningJobs(for: plan) {
+                context.session.lastJob = running[0].id
+                context.console.notice("already running as job %\(running[0].id) on \(running.map(\.host).joined(separator: ", ")) for \(running[0].age); attaching instead of starting it again")
+                try? context.recorder?.note("job %\(running[0].id): re-attached")
+                return await context.follow(running, showOutput: true)
+            }
+            if let stopped = try await approve(plan, line: line) { return stopped }
+            context.session.lastJob = id
+            return try await context.launch(plan, job: id, watch: plan.watch)
+        }
         if let stopped = try await approve(plan, line: line) { return stopped }
         var status = ExitStatus.success
         for (target, command) in plan.steps {
@@ -157,6 +189,22 @@ public final class Interpreter {
             context.console.notice("did you mean `\(suggestion)`?")
         }
         return Outcome(status: status)
+    }
+
+    /// The jobs already running this plan's command on every one of its
+    /// targets; nil when any target runs none (in dry-run, none are asked).
+    private func runningJobs(for plan: RunPlan) async throws -> [Job]? {
+        guard !context.session.dryRun else { return nil }
+        var found: [Job] = []
+        for (target, command) in plan.steps {
+            let wanted = target.applyingShellState(to: command).textLines.first ?? ""
+            guard let listing = try await context.captureStep(JobScripts.list(host: target.hostLabel), on: target,
+                                                              purpose: "bg: is this already running on \(target.hostLabel)"),
+                  let job = Job.parse(listing.standardOutput, host: target.hostLabel).first(where: { $0.state == .running && $0.command == wanted })
+            else { return nil }
+            found.append(job)
+        }
+        return found.isEmpty ? nil : found
     }
 
     /// `NAME=VALUE`, `NAME=$(command)`: session variables, the command run

@@ -41,6 +41,17 @@ public protocol Plugin: Sendable {
     func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation]
     /// Runs the planned command line.
     func run(_ call: ToolCall, plan: RunPlan, in context: inout Context) async throws -> Outcome
+    /// Whether the line can run for hours (a restore): the shell then
+    /// suggests `bg`, and a job of it shows the directory it fills.
+    func longRun(of invocation: ToolInvocation) -> LongRun?
+}
+
+/// A command that can run for hours, as its plugin knows it.
+public struct LongRun: Sendable {
+    /// The directory whose size tells how far it is (`backup-fetch DIR`).
+    public var progressDirectory: String?
+
+    public init(progressDirectory: String? = nil) { self.progressDirectory = progressDirectory }
 }
 
 /// A line the interpreter gave to a plugin: the tool's command line within
@@ -85,6 +96,8 @@ extension Plugin {
     }
 
     public func embeddedCommandIndex(in arguments: [String]) -> Int? { nil }
+
+    public func longRun(of invocation: ToolInvocation) -> LongRun? { nil }
 
     public func readsOutput(of invocation: ToolInvocation) -> Bool { false }
 

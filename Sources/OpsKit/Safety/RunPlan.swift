@@ -16,6 +16,10 @@ public struct RunPlan: Sendable {
     /// The command's words as the guards read them, when they are not the
     /// line's own (`ssh HOST 'sudo systemctl stop patroni'`).
     public var guardWords: [String]?
+    /// Set by `bg`: the steps start detached, as this job.
+    public var job: String?
+    /// A directory whose size is the job's progress (a restore's target).
+    public var watch: String?
     /// Commands the plugin runs after the steps, each through the same path
     /// (`systemctl status` after `systemctl start`): shown in dry-run and
     /// confirmation, audited as they run.
@@ -50,8 +54,9 @@ extension Context {
     /// nil when the plan may run, else the outcome to report instead.
     public func check(_ plan: RunPlan) -> Outcome? {
         if session.dryRun {
+            let detached = plan.job.map { " (as job %\($0), detached)" } ?? ""
             for (target, command) in plan.steps {
-                console.line("dry-run: on \(target) (\(plan.risk)): \(mask(command, session.variables.secretValues))", style: .dim)
+                console.line("dry-run: on \(target) (\(plan.risk)): \(mask(command, session.variables.secretValues))\(detached)", style: .dim)
             }
             for (target, command) in plan.followUps {
                 console.line("dry-run: then on \(target): \(mask(command, session.variables.secretValues))", style: .dim)

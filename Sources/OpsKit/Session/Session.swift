@@ -18,6 +18,8 @@ public struct Session: Sendable {
     /// Whether destructive commands may run without typed confirmation
     /// (`--yes`, for scripts only).
     public var assumeYes = false
+    /// The last job this session started (`attach %%`).
+    public var lastJob: String?
     /// The name of the user who started the shell, as the prompt shows it.
     public let loginUser: String
 

@@ -32,6 +32,12 @@ extension WalEPlugin {
         }
     }
 
+    /// A restore runs for hours on a real cluster: the shell suggests `bg`,
+    /// and a job of it shows how much of DIR is there.
+    public func longRun(of invocation: ToolInvocation) -> LongRun? {
+        Self.fetchDirectory(invocation, grammar: grammar).map { LongRun(progressDirectory: $0) }
+    }
+
     /// The DIR of a `backup-fetch DIR NAME` line.
     static func fetchDirectory(_ invocation: ToolInvocation, grammar: ToolGrammar) -> String? {
         let (path, positionals) = grammar.resolve(invocation.arguments)
