@@ -119,6 +119,23 @@ struct JobsTests {
         _ = try await ShellBinary.run(["--yes", "-c", "kill %\(id)"], environment: ["XDG_STATE_HOME": state.path])
     }
 
+    @Test("replaying a recorded bg line whose job has ended reads its status and does not start it again")
+    func replayEndedJob() async throws {
+        let state = TemporaryDirectory()
+        defer { state.remove() }
+        let recording = state.path + "/r.ops"
+        let count = state.path + "/runs"
+        let first = try await ShellBinary.run(["--record", recording, "-c", "bg sh -c 'echo x >> \(count)'", "-c", "wait %%"],
+                                              environment: ["XDG_STATE_HOME": state.path])
+        #expect(first.status == 0, "\(first.error)")
+        let id = try #require(Self.jobID(in: first.output))
+        #expect(readFile(recording).contains("# job %\(id) on local\n"))
+        let replay = try await ShellBinary.run(["replay", recording], environment: ["XDG_STATE_HOME": state.path])
+        #expect(replay.status == 0, "\(replay.error)")
+        #expect(replay.error.contains("job %\(id) has already ended (exit 0); not started again"), "\(replay.error)")
+        #expect(readFile(count) == "x\n", "the job ran again")
+    }
+
     @Test("dry-run shows each host's command as a job and starts nothing")
     func dryRun() async throws {
         let hosts = try SSHHosts(count: 2)

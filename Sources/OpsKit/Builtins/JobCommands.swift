@@ -60,7 +60,9 @@ struct JobsCommand: Command {
         } else {
             let rows = jobs.map { job in
                 ["%" + job.id, job.host, job.user, job.state.description, job.age,
-                 job.progressBytes.map(JobsCommand.bytes) ?? "", String(job.lastLine.prefix(60))]
+                 job.progressBytes.map { bytes in
+                     JobsCommand.bytes(bytes) + (job.state == .running && (job.seconds ?? 0) > 0 ? ", \(JobsCommand.bytes(bytes / Int64(job.seconds!)))/s" : "")
+                 } ?? "", String(job.lastLine.prefix(60))]
             }
             context.console.write(RecordTable(columns: ["JOB", "HOST", "USER", "STATE", "FOR", "PROGRESS", "LAST LINE"], rows: rows).rendered(),
                                   style: .plain, to: .output)
@@ -133,7 +135,11 @@ struct JobControlCommand: Command {
             context.console.notice("attached to %\(id) (\(job.command)), running for \(job.age)\(job.progressBytes.map { ", \(JobsCommand.bytes($0)) so far" } ?? ""); Ctrl-C detaches, the job keeps running")
         }
         let outcome = await context.follow(found, showOutput: verb == .attach)
-        if outcome.status == .interrupted { context.console.notice("detached from %\(id); it keeps running (jobs, attach %\(id))") }
+        if outcome.status == .interrupted {
+            context.console.notice("detached from %\(id); it keeps running (jobs, attach %\(id))")
+        } else {
+            try? context.recorder?.note("job %\(id) ended: \(outcome.status)")
+        }
         return outcome
     }
 }

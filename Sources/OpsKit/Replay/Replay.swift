@@ -81,6 +81,19 @@ public struct Replay {
                     return Outcome(status: .exited(1))
                 }
             }
+            // A recorded job that has ended since: its status, not a second run
+            // (one still running is re-attached by the line itself).
+            if let id = entry.job, !interpreter.context.session.dryRun, let ended = await Self.endedJob(id, in: interpreter.context) {
+                console.notice("line \(entry.line): job %\(id) has already ended (\(ended)); not started again")
+                interpreter.context.session.lastJob = id
+                if !ended.isSuccess {
+                    if keepsProgress { saveProgress(entry.line) }
+                    console.error("replay stopped at \(options.file):\(entry.line): its job %\(id) ended with \(ended)")
+                    return Outcome(status: ended)
+                }
+                if keepsProgress { saveProgress(entry.line + 1) }
+                continue
+            }
             let outcome = await interpreter.run(text)
             if outcome.endsSession {
                 // `exit` at the first target ends a recorded session; a
@@ -117,6 +130,20 @@ public struct Replay {
         case "read"?: words.count == 3 ? words[2] : nil
         default: nil
         }
+    }
+
+    /// The highest status of job `id` when every host's part has ended;
+    /// nil when it still runs somewhere, or no host knows it.
+    static func endedJob(_ id: String, in context: Context) async -> ExitStatus? {
+        guard let (jobs, _) = try? await context.findJobs(id: id) else { return nil }
+        let parts = jobs.filter { $0.id == id }
+        guard !parts.isEmpty else { return nil }
+        var worst = ExitStatus.success
+        for part in parts {
+            guard case .exited(let code) = part.state else { return nil }
+            if code != 0, worst.isSuccess || code > worst.code { worst = .exited(code) }
+        }
+        return worst
     }
 
     private func applyQuietly(_ line: String, on interpreter: Interpreter) async {

@@ -18,10 +18,12 @@ public struct ScriptFile: Sendable {
         public var unfinished = false
         /// The values an assignment line gave (`latest=$(…)`), as recorded.
         public var values: [(name: String, value: String)] = []
+        /// The job a `bg` line started, as recorded (`# job %1a2b3c on …`).
+        public var job: String?
 
         public static func == (a: Entry, b: Entry) -> Bool {
             a.line == b.line && a.text == b.text && a.recordedResult == b.recordedResult && a.unfinished == b.unfinished
-                && a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.value) == b.values.map(\.value)
+                && a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.value) == b.values.map(\.value) && a.job == b.job
         }
     }
 
@@ -47,6 +49,9 @@ public struct ScriptFile: Sendable {
             if !assembler.isContinuing, line.hasPrefix("#") {
                 if let result = ResultLine.parse(line), !entries.isEmpty { entries[entries.count - 1].recordedResult = result }
                 if line.hasPrefix(Recorder.unfinishedMarker), !entries.isEmpty { entries[entries.count - 1].unfinished = true }
+                if line.hasPrefix("# job %"), !entries.isEmpty, entries[entries.count - 1].job == nil {
+                    entries[entries.count - 1].job = Job.id(from: String(line.dropFirst(6).prefix(7)))
+                }
                 if line.hasPrefix("# value: "), let equals = line.firstIndex(of: "="), !entries.isEmpty {
                     let name = String(line[line.index(line.startIndex, offsetBy: 9)..<equals])
                     entries[entries.count - 1].values.append((name, GuideProgress.unescaped(String(line[line.index(after: equals)...]))))
