@@ -93,6 +93,10 @@ extension PatroniPlugin {
         guard let result = try await context.captureStep(listCommand(call), on: context.session.target,
                                                          purpose: "patronictl: the members", limit: 16 << 20) else { return [] }
         guard result.status.isSuccess else {
+            // Not installed, not executable, or not understood: no wait changes that.
+            if [126, 127, 2].contains(result.status.code) {
+                throw WaitCannotHelp(status: result.status, reason: "patronictl list on \(context.session.target.hostLabel) failed (\(result.status)): \(result.standardError.lastLine)")
+            }
             throw UsageError("patronictl list failed (\(result.status)): \(result.standardError.lastLine)", usage: "patronictl [-c FILE] list")
         }
         return try PatroniList.parse(result.standardOutput)
@@ -139,6 +143,10 @@ extension PatroniPlugin {
                     return .success
                 }
                 status = "\(missing) — \(states)"
+            } catch let failure as WaitCannotHelp {
+                live.clear()
+                context.console.error("patronictl wait: \(failure.reason); waiting cannot change that, so it stops now")
+                return Outcome(status: failure.status)
             } catch {
                 status = "\(error)".textLines.first ?? "\(error)"
             }
@@ -154,4 +162,11 @@ extension PatroniPlugin {
         context.console.error("patronictl wait: timed out after \(options.timeout): \(last)")
         return Outcome(status: .exited(1))
     }
+}
+
+/// A failure that waiting cannot change (exit 127 not found, 126 not
+/// executable, 2 a usage error): `wait` stops at once with it.
+struct WaitCannotHelp: Error {
+    let status: ExitStatus
+    let reason: String
 }
