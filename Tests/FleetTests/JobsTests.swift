@@ -34,7 +34,7 @@ struct JobsTests {
         try run("mkdir \(marks)")
         let inventory = state.write("opsshell.toml", hosts.inventoryText())
         let control = state.path + "/ssh-control"
-        let terminal = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "bg knife ssh roles:db 'sleep 3; touch \(marks)/$$'", "-c", "sleep 60"],
+        let terminal = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "bg knife ssh roles:db 'sleep 10; touch \(marks)/$$'", "-c", "sleep 60"],
                                           environment: ["XDG_STATE_HOME": state.path, "NO_COLOR": "1", "TMPDIR": control])
         let started = try terminal.expect("db-2: started, detached", within: 20)
         let id = try #require(Self.jobID(in: String(terminal.transcript[..<started])))
@@ -71,10 +71,10 @@ struct JobsTests {
         let state = TemporaryDirectory()
         defer { state.remove() }
         let marker = "opsshell-reattach-\(getpid())"
-        let first = try await shell(["ssh db-1", "sh -c 'sleep 3; echo \(marker)' &"], hosts: hosts, state: state)
+        let first = try await shell(["ssh db-1", "sh -c 'sleep 12; echo \(marker)' &"], hosts: hosts, state: state)
         #expect(first.status == 0, "\(first.error)")
         let id = try #require(Self.jobID(in: first.output))
-        let again = try await shell(["ssh db-1", "sh -c 'sleep 3; echo \(marker)' &"], hosts: hosts, state: state)
+        let again = try await shell(["ssh db-1", "sh -c 'sleep 12; echo \(marker)' &"], hosts: hosts, state: state)
         #expect(again.status == 0)
         #expect(again.error.contains("already running as job %\(id) on db-1"), "\(again.error)")
         #expect(again.output.contains(marker))

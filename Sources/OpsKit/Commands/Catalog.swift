@@ -55,6 +55,8 @@ public struct Catalog: Sendable {
         // destroys data.
         let commands = ShellRisk.split(words)
         if commands.count > 1 { return commands.map(risk(of:)).max() ?? .readOnly }
+        // `su postgres -c 'rm -rf x'`: the command inside is what runs.
+        if let wrapper = ShellWrapper.unwrap(words) { return risk(of: Context.words(of: wrapper.text)) }
         guard let (plugin, invocation) = tool(in: words) else { return ShellRisk.classify(words) }
         var risk = plugin.risk(of: invocation)
         if let index = plugin.embeddedCommandIndex(in: invocation.arguments), invocation.arguments.indices.contains(index),
@@ -78,6 +80,9 @@ public struct Catalog: Sendable {
     /// looking inside a carried command (`knife ssh … 'CMD'`) too.
     public func guards(for words: [String], on targets: [Target], in context: Context) async -> [Confirmation] {
         var lines = [words]
+        for command in ShellRisk.split(words) {
+            if let wrapper = ShellWrapper.unwrap(command) { lines.append(Context.words(of: wrapper.text)) }
+        }
         if let (plugin, invocation) = tool(in: words), let index = plugin.embeddedCommandIndex(in: invocation.arguments),
            invocation.arguments.indices.contains(index), let inner = try? Words(parsing: invocation.arguments[index]) {
             lines.append(inner.words.map(\.symbolicText))

@@ -142,6 +142,7 @@ public final class Interpreter {
             context = scratch
             return outcome
         }
+        if let outcome = try await runWrappedTool(line) { return outcome }
         if line.hasShellSyntax { noteConfinedState(in: values) }
         return try await runPlanned(.here(line.shellText, risk: risk, in: context.session), line: line, suggest: true)
     }
@@ -189,6 +190,40 @@ public final class Interpreter {
             context.console.notice("did you mean `\(suggestion)`?")
         }
         return Outcome(status: status)
+    }
+
+    /// A tool inside `su USER -c '…'`, `sudo -u USER sh -c '…'`, `bash -lc
+    /// '…'` or after `cd DIR &&`, run by its plugin (its own subcommands, its
+    /// records) as that user, in that directory; nil when there is none.
+    private func runWrappedTool(_ line: ExpandedLine) async throws -> Outcome? {
+        var target = context.session.target
+        var text = line.text, found = false
+        for _ in 0..<4 {
+            if let (directory, rest) = ShellWrapper.changingDirectory(text) {
+                target.directory = directory.hasPrefix("/") || target.directory == nil ? directory : target.directory! + "/" + directory
+                text = rest
+            } else if let current = try? ExpandedLine(text, variables: context.session.variablesHere), !current.hasShellSyntax,
+                      let wrapper = ShellWrapper.unwrap(current.values) {
+                if let user = wrapper.user { target = target.switching(to: user, login: wrapper.login) }
+                // The inner text is a value, spliced already: nothing in it is ours to expand again.
+                text = wrapper.text.replacing("$", with: "\\$")
+            } else {
+                break
+            }
+            found = true
+        }
+        guard found, let inner = try? ExpandedLine(text, variables: context.session.variablesHere), !inner.hasShellSyntax,
+              let (plugin, invocation) = context.catalog.tool(in: inner.values) else { return nil }
+        context.console.notice("\(plugin.name) inside `\(line.values.prefix(3).joined(separator: " "))…`: run as \(target)")
+        context.session.push(target)
+        defer { context.session.pop() }
+        let call = ToolCall(invocation: invocation, line: inner)
+        let plan = try await plugin.plan(call, risk: context.catalog.risk(of: inner.values), in: context)
+        if let stopped = try await context.approve(plan, words: plan.guardWords ?? inner.values, typed: line.recorded) { return stopped }
+        var scratch = context
+        let outcome = try await plugin.run(call, plan: plan, in: &scratch)
+        context = scratch
+        return outcome
     }
 
     /// The jobs already running this plan's command on every one of its
