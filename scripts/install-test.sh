@@ -33,7 +33,7 @@ if ldd "$bin" | grep -F "$toolchain"; then fail "ldd shows libraries from the to
 
 # A Patroni REST API stand-in (Tests/Standins/http/serve.py), so the hidden
 # toolchain run also goes through URLSession and the system's libcurl.
-mkdir -p "$work/api" && cp Tests/Standins/patroni/cluster.json "$work/api/cluster"
+mkdir -p "$work/api" && cp Tests/Fixtures/patroni-api/cluster-4.1.5.json "$work/api/cluster"
 python3 Tests/Standins/http/serve.py --root "$work/api" >"$work/api.out" 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -q "^listening on " "$work/api.out" 2>/dev/null && break; sleep 0.05; done

@@ -58,7 +58,7 @@ struct JobsTests {
         defer { hosts.stop() }
         let state = TemporaryDirectory()
         defer { state.remove() }
-        let result = try await shell(["bg ssh db-1 'echo one; sleep 2; echo two; exit 3'", "attach %%"], hosts: hosts, state: state)
+        let result = try await shell(["bg ssh db-1 'echo one; sleep 8; echo two; exit 3'", "attach %%"], hosts: hosts, state: state)
         #expect(result.status == 3)
         #expect(result.output.contains("two\n"))
         #expect(result.error.contains("attached to %"))

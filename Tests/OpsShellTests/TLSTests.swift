@@ -50,7 +50,7 @@ struct TLSTests {
     func patroniOverTLS() async throws {
         let tls = try await Certificate()
         defer { tls.directory.remove() }
-        let api = try HTTPStandIn(["cluster": readFile(ShellBinary.packageRoot + "/Tests/Standins/patroni/cluster.json")],
+        let api = try HTTPStandIn(["cluster": readFile(ShellBinary.packageRoot + "/Tests/Fixtures/patroni-api/cluster-4.1.5.json")],
                                   tls: (tls.certificate, tls.key))
         defer { api.stop() }
         let inventory = "[hosts.\"patroni-01\"]\npatroni_api = \"https://\(api.address)\"\ncluster = \"pg-ha-cluster\"\n"
