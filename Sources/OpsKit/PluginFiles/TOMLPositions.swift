@@ -1,0 +1,74 @@
+/// The line of every key of a TOML text, by its full dotted path
+/// (`subcommands.info.output.format`), for error messages: TOMLKit reports
+/// positions for syntax errors only. One pass; a key inside an inline table
+/// is reported at the line of the key that holds the table.
+struct TOMLPositions {
+    private var lines: [String: Int] = [:]
+
+    init(_ text: String) {
+        var table: [String] = []
+        for (offset, raw) in text.textLines.enumerated() {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            guard let first = line.first, first != "#" else { continue }
+            if first == "[" {
+                let inner = line.drop { $0 == "[" }
+                guard let close = Self.firstUnquoted("]", in: inner) else { continue }
+                table = Self.dottedParts(inner[..<close])
+                record(table, offset + 1)
+            } else if let equals = Self.firstUnquoted("=", in: line) {
+                record(table + Self.dottedParts(line[..<equals]), offset + 1)
+            }
+        }
+    }
+
+    private mutating func record(_ path: [String], _ line: Int) {
+        let key = path.joined(separator: ".")
+        if lines[key] == nil { lines[key] = line }
+    }
+
+    /// The line of `path`, or of the nearest enclosing key that has one.
+    func line(of path: String) -> Int? {
+        var path = Substring(path)
+        while true {
+            if let line = lines[String(path)] { return line }
+            guard let dot = path.lastIndex(of: ".") else { return nil }
+            path = path[..<dot]
+        }
+    }
+
+    private static func firstUnquoted(_ target: Character, in text: Substring) -> Substring.Index? {
+        var quote: Character?
+        for index in text.indices {
+            let character = text[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == target {
+                return index
+            }
+        }
+        return nil
+    }
+
+    /// `subcommands . "stanza-create"` → `["subcommands", "stanza-create"]`.
+    private static func dottedParts(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "." {
+                parts.append(current)
+                current = ""
+            } else if character != " " && character != "\t" {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts
+    }
+}
