@@ -5,6 +5,6 @@ public enum Builtins {
         HelpCommand(), SetCommand(), UnsetCommand(), VarsCommand(), EchoCommand(),
         HistoryCommand(), DryRunCommand(), AuditCommand(), SSHCommand(),
         DirectoryCommand(verb: .cd), DirectoryCommand(verb: .pushd), DirectoryCommand(verb: .popd), ExportCommand(), RecordCommand(), ReplayCommand(),
-        ConfirmCommand(), SleepCommand(), ReadCommand(), ExitCommand(),
+        ConfirmCommand(), SleepCommand(), ReadCommand(), PluginsCommand(), ExitCommand(),
     ]
 }
