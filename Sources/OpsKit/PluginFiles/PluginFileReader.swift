@@ -54,6 +54,8 @@ struct FileFields {
         var plugins: [FilePlugin] = []
         if table["executables"] != nil {
             plugins.append(try tool(name, table, at: "", summary: summary))
+        } else if let stray = Self.toolKeys.subtracting(["name", "summary"]).sorted().first(where: { table[$0] != nil }) {
+            throw fail(stray, "belongs to a tool, and the top level names none: add executables = [\"\(name)\"], or move it under [tools.NAME]")
         }
         if let tools = table["tools"] {
             guard let tools = tools.table else { throw fail("tools", "must be tables: [tools.NAME], one per tool") }

@@ -14,7 +14,8 @@ struct TOMLPositions {
                 let inner = line.drop { $0 == "[" }
                 guard let close = Self.firstUnquoted("]", in: inner) else { continue }
                 table = Self.dottedParts(inner[..<close])
-                record(table, offset + 1)
+                // `[subcommands.go]` is also where `subcommands` starts.
+                for count in 1...max(1, table.count) { record(Array(table.prefix(count)), offset + 1) }
             } else if let equals = Self.firstUnquoted("=", in: line) {
                 record(table + Self.dottedParts(line[..<equals]), offset + 1)
             }
