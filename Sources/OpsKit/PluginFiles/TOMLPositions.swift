@@ -73,3 +73,42 @@ struct TOMLPositions {
         return parts
     }
 }
+
+extension TOMLPositions {
+    /// The 1-based line of the first character TOML forbids where it is:
+    /// a control character (but tab, newline, carriage return) anywhere, or
+    /// a non-ASCII one outside strings and comments (bare keys are ASCII).
+    /// Checked before TOMLKit sees the text: toml++ 3.x asserts (and in
+    /// release builds assumes) that neither reaches its key parser, which
+    /// the fuzz test found (`[\u{7F}a]`, `[\u{FFFD}a]`).
+    static func lineOfForbiddenCharacter(in text: String) -> Int? {
+        let bytes = Array(text.utf8)
+        var line = 1
+        var index = 0
+        var quote: [UInt8]?  // the delimiter of the string we are in
+        var comment = false
+        func starts(_ delimiter: [UInt8]) -> Bool { bytes.count - index >= delimiter.count && Array(bytes[index..<index + delimiter.count]) == delimiter }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A { line += 1; comment = false; if quote?.count == 1 { quote = nil }; index += 1; continue }
+            if (byte < 0x20 && byte != 0x09 && byte != 0x0D) || byte == 0x7F { return line }
+            if comment { index += 1; continue }
+            if let open = quote {
+                if open == [0x22] || open == [0x22, 0x22, 0x22], byte == 0x5C { index += 2; continue }  // an escape in a basic string
+                if starts(open) { index += open.count; quote = nil; continue }
+                index += 1
+                continue
+            }
+            if byte >= 0x80 { return line }
+            if byte == 0x23 { comment = true } else {
+                for delimiter: [UInt8] in [[0x22, 0x22, 0x22], [0x27, 0x27, 0x27], [0x22], [0x27]] where starts(delimiter) {
+                    quote = delimiter
+                    index += delimiter.count - 1
+                    break
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+}
