@@ -8,8 +8,10 @@ packages=(libedit-dev pkg-config)            # CEdit links libedit; SwiftPM find
 packages+=(libcurl4-openssl-dev)
 case "${1:-run}" in
   run) ;;
-  # sshd hosts, sudo su, setsid -c, ps; python3 runs the stand-ins, curl the Consul self-check, openssl the TLS tests' certificates
-  test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl openssl) ;;
+  # sshd hosts, sudo su, setsid -c, ps; python3 runs the stand-ins, curl the Consul self-check, openssl the TLS tests' certificates;
+  # the shipped plugin files (plugins/) are tested against the real pgbackrest and postgresql-common (pg_lsclusters…)
+  test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl openssl
+                   pgbackrest postgresql-common postgresql-15) ;;
   # unshare, dpkg-deb, readelf; python3 serves a stand-in API for the hidden-toolchain run
   install) packages+=(util-linux dpkg-dev binutils python3 gzip) ;;
   bench) packages+=(hyperfine openssh-server openssh-client pssh python3) ;;

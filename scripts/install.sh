@@ -21,6 +21,9 @@ install -m 0755 -s "$bin" "$root/bin/opsshell"
 "$bin" --generate-completion-script bash > "$root/share/bash-completion/completions/opsshell"
 "$bin" --generate-completion-script zsh > "$zsh_dir/_opsshell"
 "$bin" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/opsshell.fish"
+# The shipped plugin files, read by the shell from ../share/opsshell/plugins beside its binary.
+install -d "$root/share/opsshell/plugins"
+install -m 0644 "$here"/../plugins/*.toml "$root/share/opsshell/plugins/"
 "$here/manpage.sh" "$bin" | gzip -9n > "$root/share/man/man1/opsshell.1.gz"
 chmod 0644 "$root/share/bash-completion/completions/opsshell" "$zsh_dir/_opsshell" \
   "$root/share/fish/vendor_completions.d/opsshell.fish" "$root/share/man/man1/opsshell.1.gz"

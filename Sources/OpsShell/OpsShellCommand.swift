@@ -39,6 +39,9 @@ struct SessionOptions: ParsableArguments {
     @ArgumentParser.Flag(name: .long, help: "Run without writing the audit log (audit.jsonl); the recording says so.")
     var noAudit = false
 
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("Also read plugin files (*.toml) from DIR, after the installed ones and $XDG_CONFIG_HOME/opsshell/plugins; repeat for more.", valueName: "DIR"))
+    var pluginDirectories: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("The inventory of hosts and roles (default: ./opsshell.toml, then $XDG_CONFIG_HOME/opsshell/opsshell.toml).", valueName: "FILE"))
     var inventory: String?
 
@@ -58,10 +61,14 @@ struct SessionOptions: ParsableArguments {
                 throw ValidationError("--set \(assignment): \(error)")
             }
         }
-        let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all)
+        let console = TerminalConsole()
+        // A broken plugin file disables its tool, never the shell: a warning, and `plugins` lists it.
+        let pluginFiles = PluginLoad.load(directories: PluginLoad.directories(extra: pluginDirectories),
+                                          required: Set(pluginDirectories), besides: BuiltinPlugins.all)
+        for problem in pluginFiles.problems { console.notice("plugin file: \(problem); that tool is not loaded (`plugins` lists what is)") }
+        let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all + pluginFiles.plugins, pluginFiles: pluginFiles)
         let hosts = try loadInventory()
         let executor = ProcessExecutor(inventory: hosts, ssh: SSHSettings.forSession())
-        let console = TerminalConsole()
         var context = Context(session: session, console: console, executor: executor, catalog: catalog, inventory: hosts, history: history)
         // Always a log, even where it cannot be written: its first `start`
         // event then refuses the command (fail closed) until `audit off`.
@@ -118,7 +125,8 @@ extension OpsShellCommand {
             let editor = LineEditor(program: "opsshell", historyPath: StatePaths.history)
             let history = HistorySnapshot(editor: editor)
             let interpreter = try options.makeInterpreter(history: { history.entries() })
-            let completer = Completer(catalog: interpreter.context.catalog, inventory: interpreter.context.inventory)
+            let completer = Completer(catalog: interpreter.context.catalog, inventory: interpreter.context.inventory,
+                                      lookups: interpreter.context.completionLookups)
             editor.complete = { text in
                 let completion = completer.complete(text, in: interpreter.session)
                 return (completion.typed, completion.candidates)

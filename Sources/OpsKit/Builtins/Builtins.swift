@@ -5,7 +5,7 @@ public enum Builtins {
         HelpCommand(), SetCommand(), UnsetCommand(), VarsCommand(), EchoCommand(),
         HistoryCommand(), DryRunCommand(), AuditCommand(), SSHCommand(),
         DirectoryCommand(verb: .cd), DirectoryCommand(verb: .pushd), DirectoryCommand(verb: .popd), ExportCommand(),
-        BackgroundCommand(), JobsCommand(), JobControlCommand(verb: .attach), JobControlCommand(verb: .wait), JobControlCommand(verb: .kill), RecordCommand(), ReplayCommand(),
-        ConfirmCommand(), SleepCommand(), ReadCommand(), ExitCommand(),
+        BackgroundCommand(), JobsCommand(), JobControlCommand(verb: .attach), JobControlCommand(verb: .wait), JobControlCommand(verb: .kill),
+        RecordCommand(), ReplayCommand(), ConfirmCommand(), SleepCommand(), ReadCommand(), PluginsCommand(), ExitCommand(),
     ]
 }

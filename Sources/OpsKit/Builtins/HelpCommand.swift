@@ -17,7 +17,7 @@ struct HelpCommand: Command {
             console.line("Built-in commands:", style: .bold)
             list(catalog.commands.map { ($0.name, $0.summary) }, on: console)
             console.line("Tools (also behind sudo, envdir, full paths and inside knife ssh '…'):", style: .bold)
-            list(catalog.plugins.map { ($0.executables.joined(separator: ", "), $0.summary) }, on: console)
+            list(catalog.plugins.map { ($0.executables.joined(separator: ", "), $0.summary + ($0.file.map { " [\($0)]" } ?? "")) }, on: console)
             console.line("Anything else runs with /bin/sh on the current target. `help NAME` shows more.")
             return .success
         }
@@ -28,7 +28,13 @@ struct HelpCommand: Command {
         } else if let plugin = catalog.plugin(forExecutable: topic) {
             console.line("\(plugin.name): \(plugin.summary)")
             console.line("runs as: \(plugin.executables.joined(separator: ", "))")
+            console.line("\(plugin.origin)")
             list(plugin.grammar.subcommands.map { ($0.name, "\($0.summary) [\($0.risk)]") }, on: console)
+            let flags = plugin.grammar.flags.filter { !$0.summary.isEmpty }
+            if !flags.isEmpty {
+                console.line("flags:")
+                list(flags.map { ($0.spellings.joined(separator: ", "), $0.summary + ($0.escalatesTo.map { " [raises to \($0)]" } ?? "")) }, on: console)
+            }
             show(examples: plugin.examples, on: console)
         } else {
             let hint = catalog.suggestions(for: topic).first.map { "; did you mean `\($0)`?" } ?? ""

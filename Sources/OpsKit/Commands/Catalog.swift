@@ -3,12 +3,15 @@
 public struct Catalog: Sendable {
     public let commands: [any Command]
     public let plugins: [any Plugin]
+    /// The plugin files read at start-up, for `plugins`.
+    public let pluginFiles: PluginLoad
     private let commandsByName: [String: any Command]
     private let pluginsByExecutable: [String: any Plugin]
 
-    public init(commands: [any Command], plugins: [any Plugin]) {
+    public init(commands: [any Command], plugins: [any Plugin], pluginFiles: PluginLoad = PluginLoad()) {
         self.commands = commands
         self.plugins = plugins
+        self.pluginFiles = pluginFiles
         commandsByName = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var byExecutable: [String: any Plugin] = [:]
         for plugin in plugins {

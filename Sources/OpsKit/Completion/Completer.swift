@@ -26,10 +26,13 @@ public struct Completion: Sendable, Equatable {
 public struct Completer: Sendable {
     public let catalog: Catalog
     public let inventory: Inventory
+    /// Runs plugin files' completion commands; nil: none run.
+    public let lookups: CompletionLookups?
 
-    public init(catalog: Catalog, inventory: Inventory = Inventory()) {
+    public init(catalog: Catalog, inventory: Inventory = Inventory(), lookups: CompletionLookups? = nil) {
         self.catalog = catalog
         self.inventory = inventory
+        self.lookups = lookups
     }
 
     /// The completion for the word that ends at the end of `text`.
@@ -82,8 +85,8 @@ public struct Completer: Sendable {
         }
         var found: [String] = []
         let level = path.last?.subcommands ?? grammar.subcommands
-        if positionals.isEmpty { found += level.map(\.name) }
-        found += plugin.liveCompletions(for: invocation, prefix: typed, session: session, inventory: inventory)
+        if positionals.count == grammar.argumentsBeforeSubcommand { found += level.map(\.name) }
+        found += plugin.liveCompletions(for: invocation, prefix: typed, session: session, inventory: inventory, lookups: lookups)
         return matching(found, typed)
     }
 

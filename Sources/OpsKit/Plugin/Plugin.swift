@@ -26,6 +26,12 @@ public protocol Plugin: Sendable {
     /// Live values for the word being typed (members, backups, keys); the
     /// grammar's subcommands and flags are completed without this.
     func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String]
+    /// The same, for a plugin whose values come from running a read-only
+    /// command on the target (a plugin file's `complete = { command = … }`).
+    func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory,
+                         lookups: CompletionLookups?) -> [String]
+    /// The plugin file it was read from; nil for a built-in.
+    var file: String? { get }
     /// Where and what exactly the line will run, for dry-run and
     /// confirmation, before anything runs.
     func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan
@@ -106,6 +112,16 @@ extension Plugin {
     public func table(for invocation: ToolInvocation, output: CapturedOutput) -> RecordTable? { nil }
 
     public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory) -> [String] { [] }
+
+    public func liveCompletions(for invocation: ToolInvocation, prefix: String, session: Session, inventory: Inventory,
+                                lookups: CompletionLookups?) -> [String] {
+        liveCompletions(for: invocation, prefix: prefix, session: session, inventory: inventory)
+    }
+
+    public var file: String? { nil }
+
+    /// Where the tool comes from, for `help` and `plugins`.
+    public var origin: String { file.map { "from \($0)" } ?? "built in" }
 
     public func plan(_ call: ToolCall, risk: Risk, in context: Context) async throws -> RunPlan {
         planAsTyped(call, risk: risk, in: context)

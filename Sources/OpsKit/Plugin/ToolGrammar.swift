@@ -6,10 +6,14 @@ public struct ToolGrammar: Sendable {
     /// The tool's subcommands, nested where the tool nests them
     /// (`consul kv get`).
     public var subcommands: [Subcommand]
+    /// Positional arguments that come before the subcommand, as in
+    /// `pg_ctlcluster 15 main stop` (2); most tools take none.
+    public var argumentsBeforeSubcommand: Int
 
-    public init(flags: [Flag] = [], subcommands: [Subcommand] = []) {
+    public init(flags: [Flag] = [], subcommands: [Subcommand] = [], argumentsBeforeSubcommand: Int = 0) {
         self.flags = flags
         self.subcommands = subcommands
+        self.argumentsBeforeSubcommand = argumentsBeforeSubcommand
     }
 
     /// The deepest subcommand path the arguments name, and the positional
@@ -29,7 +33,7 @@ public struct ToolGrammar: Sendable {
                 if let flag = flags.first(where: { $0.matches(argument) }), flag.takesValue, !argument.contains("=") {
                     index += 1
                 }
-            } else if positionals.isEmpty, let next = level.first(where: { $0.name == argument || $0.aliases.contains(argument) }) {
+            } else if positionals.count == argumentsBeforeSubcommand, let next = level.first(where: { $0.name == argument || $0.aliases.contains(argument) }) {
                 path.append(next)
                 level = next.subcommands
                 flags += next.flags
@@ -70,6 +74,8 @@ public struct Flag: Sendable {
     /// Set when the flag makes the command riskier (`--confirm` on
     /// `wal-e delete`, `-recurse` on `consul kv delete`).
     public var escalatesTo: Risk?
+    /// One line for `help TOOL` (plugin files give one; built-ins need not).
+    public var summary = ""
 
     public init(_ spellings: String..., takesValue: Bool = false, escalatesTo: Risk? = nil) {
         self.spellings = spellings
