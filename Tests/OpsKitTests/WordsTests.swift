@@ -54,6 +54,7 @@ struct WordsTests {
 
     @Test("an unbalanced quote is an error with the column of the quote", arguments: [
         ("echo 'unclosed", "'", 6), (#"knife ssh x "sudo ls"#, "\"", 13), (#"a 'b' "c"#, "\"", 7),
+        (#"echo 'ends in \"#, "'", 6), (#"echo "ends in \"#, "\"", 6), ("é ü 'x", "'", 5),
     ])
     func unbalancedQuote(line: String, quote: Character, column: Int) {
         #expect(throws: LanguageError(.unterminatedQuote(quote), column: column)) { try Words(parsing: line) }
@@ -75,6 +76,22 @@ struct WordsTests {
     ])
     func shellSyntax(line: String, expected: Bool) throws {
         #expect(try Words(parsing: line).hasShellSyntax == expected)
+    }
+
+    @Test("columns count characters, not bytes, and escapes and references keep their pieces")
+    func columnsAndPieces() throws {
+        let words = try Words(parsing: #"é ü\ ö$x "ä$y" 'z'"#)
+        #expect(words.words.map(\.column) == [1, 3, 10, 16])
+        let references = words.words.map { word in
+            word.pieces.map { piece in
+                switch piece {
+                case .literal(let text): text
+                case .reference(let reference): "\(reference.spelling)@\(reference.column)"
+                }
+            }
+        }
+        #expect(references == [["é"], ["ü ö", "$x@7"], ["ä", "$y@12"], ["z"]])
+        #expect(words.source.symbolicText == #"é ü\ ö$x "ä$y" 'z'"#)
     }
 
     @Test("\\$ gives the shell a bare $ to expand, in every quoting")

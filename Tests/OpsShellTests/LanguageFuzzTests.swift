@@ -73,7 +73,7 @@ struct LanguageFuzzTests {
                 script.append(UInt8(ascii: "\n"))
             }
             if round % 50 == 7 {  // now and then a long line of shell-significant text
-                script += Array(("echo " + String(repeating: "a'b\"c$d \\ ", count: 10_000) + "\n").utf8)
+                script += Array(("echo " + String(repeating: "a'b\"c$d \\ ", count: 100_000) + "\n").utf8)
             }
             let file = directory.path + "/s.ops"
             try Data(script).write(to: URL(fileURLWithPath: file))

@@ -1,7 +1,7 @@
 /// Where each table and key of inventory TOML is, for error messages
 /// (TOMLKit reports positions for syntax errors only).
 ///
-/// Built in one pass over the text: looking a header up by scanning every
+/// Built only for an error, in one pass over the text: looking a header up by scanning every
 /// line made loading quadratic in hosts (5,000 hosts took 49 s), and a
 /// substring match put `[hosts.h1]`'s errors on `[hosts.h10]`'s line.
 struct SourceLines {
