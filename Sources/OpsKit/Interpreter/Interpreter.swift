@@ -72,22 +72,6 @@ public final class Interpreter {
         return command.isRecorded
     }
 
-    /// The line before a trailing, unquoted `&` (not `&&`), when it has one.
-    static func backgrounded(_ text: String) -> String? {
-        let trimmed = text.trimmingTrailingBlanks()
-        guard trimmed.hasSuffix("&"), !trimmed.hasSuffix("&&"), !trimmed.hasSuffix("\\&"),
-              let words = try? Words(parsing: trimmed), words.comment == nil, words.words.last?.symbolicText.hasSuffix("&") == true else { return nil }
-        let rest = String(trimmed.dropLast()).trimmingTrailingBlanks()
-        // `a; b &` backgrounds only `b` in a shell: such a line stays sh's.
-        guard let before = try? Words(parsing: rest), !before.isEmpty, !before.hasShellSyntax else { return nil }
-        return rest
-    }
-
-    /// The line as files hold it; see `ExpandedLine.recordedForm`.
-    public static func recordedForm(of line: String, _ words: Words) -> String {
-        ExpandedLine.recordedForm(of: line, words)
-    }
-
     private func finish(_ line: String, _ outcome: Outcome, seconds: Double) {
         let secrets = context.session.variables.secretValues
         do {
@@ -129,38 +113,27 @@ public final class Interpreter {
         if let assignment = Assignment(line, from: 0) {
             return try await assign(assignment)
         }
-        let risk = context.catalog.risk(of: values)
         if !line.hasShellSyntax, let (plugin, invocation) = context.catalog.tool(in: values) {
-            let call = ToolCall(invocation: invocation, line: line)
-            let plan = try await plugin.plan(call, risk: risk, in: context)
-            if let stopped = try await approve(plan, line: line) { return stopped }
-            if context.catalog.longRun(of: values) != nil {
-                context.console.notice("this can run for hours and ends if this connection does: `bg \(line.recorded)` runs it detached (jobs, attach %%)")
-            }
-            var scratch = context
-            let outcome = try await plugin.run(call, plan: plan, in: &scratch)
-            context = scratch
-            return outcome
+            return try await runTool(plugin, ToolCall(invocation: invocation, line: line), typed: line)
         }
         if let outcome = try await runWrappedTool(line) { return outcome }
         if line.hasShellSyntax { noteConfinedState(in: values) }
-        return try await runPlanned(.here(line.shellText, risk: risk, in: context.session), line: line, suggest: true)
+        return try await runPlanned(.here(line.shellText, risk: context.catalog.risk(of: values), in: context.session), line: line, suggest: true)
     }
 
-    /// `cd /tmp && rm x`, `x=1; …`: inside a shell line, a `cd`, `export`
-    /// or assignment changes that line's `sh` only. Never silently: the
-    /// operator may expect the next line to run there.
-    private func noteConfinedState(in values: [String]) {
-        if values.last?.hasSuffix("&") == true, values.last?.hasSuffix("&&") == false {
-            context.console.notice("the trailing & puts its command in the background of this line's own shell, which ends with the line; `bg LINE` runs a line detached")
+    /// A plugin's line (`call.line`, the tool's own, inside `typed` when a
+    /// wrapper held it): its plan, the one path's approval, its run.
+    func runTool(_ plugin: any Plugin, _ call: ToolCall, typed line: ExpandedLine) async throws -> Outcome {
+        let values = call.line.values
+        let plan = try await plugin.plan(call, risk: context.catalog.risk(of: values), in: context)
+        if let stopped = try await context.approve(plan, words: plan.guardWords ?? values, typed: line.recorded) { return stopped }
+        if context.catalog.longRun(of: values) != nil {
+            context.console.notice("this can run for hours and ends if this connection does: `bg \(line.recorded)` runs it detached (jobs, attach %%)")
         }
-        for command in ShellRisk.split(values) {
-            guard let first = command.first else { continue }
-            let changes = context.catalog.command(named: first).map { !$0.effect(of: Array(command.dropFirst())).isEmpty }
-                ?? (command.allSatisfy { $0.contains("=") } && Variables.isValidName(String(first.prefix { $0 != "=" })))
-            guard changes else { continue }
-            context.console.notice("`\(command.joined(separator: " "))` runs in this line's own shell: later lines do not see it. Type it on a line of its own to keep it")
-        }
+        var scratch = context
+        let outcome = try await plugin.run(call, plan: plan, in: &scratch)
+        context = scratch
+        return outcome
     }
 
     /// Runs a plan's steps after approval, output streamed: a shell line,
@@ -192,100 +165,8 @@ public final class Interpreter {
         return Outcome(status: status)
     }
 
-    /// A tool inside `su USER -c '…'`, `sudo -u USER sh -c '…'`, `bash -lc
-    /// '…'` or after `cd DIR &&`, run by its plugin (its own subcommands, its
-    /// records) as that user, in that directory; nil when there is none.
-    private func runWrappedTool(_ line: ExpandedLine) async throws -> Outcome? {
-        var target = context.session.target
-        var text = line.text, found = false
-        for _ in 0..<4 {
-            if let (directory, rest) = ShellWrapper.changingDirectory(text) {
-                target.directory = directory.hasPrefix("/") || target.directory == nil ? directory : target.directory! + "/" + directory
-                text = rest
-            } else if let current = try? ExpandedLine(text, variables: context.session.variablesHere), !current.hasShellSyntax,
-                      let wrapper = ShellWrapper.unwrap(current.values) {
-                if let user = wrapper.user { target = target.switching(to: user, login: wrapper.login) }
-                // The inner text is a value, spliced already: nothing in it is ours to expand again.
-                text = wrapper.text.replacing("$", with: "\\$")
-            } else {
-                break
-            }
-            found = true
-        }
-        guard found, let inner = try? ExpandedLine(text, variables: context.session.variablesHere), !inner.hasShellSyntax,
-              let (plugin, invocation) = context.catalog.tool(in: inner.values) else { return nil }
-        context.console.notice("\(plugin.name) inside `\(line.values.prefix(3).joined(separator: " "))…`: run as \(target)")
-        context.session.push(target)
-        defer { context.session.pop() }
-        let call = ToolCall(invocation: invocation, line: inner)
-        let plan = try await plugin.plan(call, risk: context.catalog.risk(of: inner.values), in: context)
-        if let stopped = try await context.approve(plan, words: plan.guardWords ?? inner.values, typed: line.recorded) { return stopped }
-        var scratch = context
-        let outcome = try await plugin.run(call, plan: plan, in: &scratch)
-        context = scratch
-        return outcome
-    }
-
-    /// The jobs already running this plan's command on every one of its
-    /// targets; nil when any target runs none (in dry-run, none are asked).
-    private func runningJobs(for plan: RunPlan) async throws -> [Job]? {
-        guard !context.session.dryRun else { return nil }
-        var found: [Job] = []
-        for (target, command) in plan.steps {
-            let wanted = target.applyingShellState(to: command).textLines.first ?? ""
-            guard let listing = try await context.captureStep(JobScripts.list(host: target.hostLabel), on: target,
-                                                              purpose: "bg: is this already running on \(target.hostLabel)"),
-                  let job = Job.parse(listing.standardOutput, host: target.hostLabel).first(where: { $0.state == .running && $0.command == wanted })
-            else { return nil }
-            found.append(job)
-        }
-        return found.isEmpty ? nil : found
-    }
-
-    /// `NAME=VALUE`, `NAME=$(command)`: session variables, the command run
-    /// on the current target through the same path as any other.
-    private func assign(_ assignment: Assignment) async throws -> Outcome {
-        let target = context.session.target
-        let purpose = "\(assignment.names.joined(separator: " ")): evaluate on \(target.hostLabel)"
-        guard let values = try await assignment.values(on: target, purpose: purpose, in: context) else {
-            return context.session.dryRun ? .success : Outcome(status: .exited(1))
-        }
-        for (name, value) in zip(assignment.names, values) {
-            try context.session.variables.set(name, to: value)
-            let secret = context.session.variables.isSecret(name)
-            if assignment.literalValues == nil {
-                context.console.notice("$\(name) = \(secret ? "(secret)" : ShellQuoting.quote(value)), from the shell on \(target.hostLabel)")
-            }
-            // The value under the line, so `replay --from` a later line has it
-            // without running the command again; never a secret's.
-            if !secret { try? context.recorder?.note(ScriptFile.valueNote(name, value)) }
-        }
-        return .success
-    }
-
-    /// Whether `user` exists on the current target, asked there before the
-    /// switch, so that `sudo su - NOSUCHUSER` fails at once rather than at
-    /// the next command. In dry-run nothing runs, so it is not asked.
-    private func checkUser(_ user: String) async throws -> Outcome? {
-        let target = context.session.target
-        guard !context.session.dryRun else {
-            context.console.notice("dry-run: whether user \(user) exists on \(target.hostLabel) is not checked")
-            return nil
-        }
-        do {
-            guard let answer = try await context.captureStep("id -u -- \(ShellQuoting.quote(user))", on: target,
-                                                             purpose: "sudo su \(user): is there such a user on \(target.hostLabel)") else { return nil }
-            if answer.status.isSuccess { return nil }
-            let said = answer.standardError.trimmingTrailingBlanks()
-            context.console.error("there is no user \(user) on \(target.hostLabel)\(said.isEmpty ? "" : " (\(said))"); still \(context.session.effectiveUser)@\(target.hostLabel)")
-        } catch let error as ExecutionError {
-            context.console.error("cannot switch to \(user): \(error)")
-        }
-        return Outcome(status: .exited(1))
-    }
-
     /// Guards, dry-run, confirmation and audit start for a line's plan.
-    private func approve(_ plan: RunPlan, line: ExpandedLine) async throws(AuditRefusal) -> Outcome? {
+    func approve(_ plan: RunPlan, line: ExpandedLine) async throws(AuditRefusal) -> Outcome? {
         try await context.approve(plan, words: plan.guardWords ?? line.values, typed: line.recorded)
     }
 
