@@ -68,6 +68,7 @@ struct CatchUpTests {
     func notGaining() throws {
         let report = CatchUpReport([sample(at: 0, leader: 100 << 20, replica: 30 << 20, wal: 10 << 20),
                                     sample(at: 10, leader: 120 << 20, replica: 40 << 20, wal: 30 << 20)])
+        #expect(report.replicas[0].lagBytes == 80 << 20)
         #expect(report.replicas[0].etaSeconds == nil)
         #expect(report.diskFullSeconds == 50)
         #expect(report.warning?.contains("n2 is not catching up") == true)
@@ -75,6 +76,15 @@ struct CatchUpTests {
         let members = try #require(document["members"] as? [[String: Any]])
         #expect(members[0]["eta_seconds"] is NSNull)
         #expect(report.rendered().contains("not gaining"))
+    }
+
+    @Test("a streaming replica within one segment of the leader is caught up, though its lag is not zero")
+    func withinASegment() {
+        let report = CatchUpReport([sample(at: 0, leader: 112 << 20, replica: 100 << 20, wal: 10 << 20),
+                                    sample(at: 10, leader: 128 << 20, replica: 116 << 20, wal: 30 << 20)])
+        #expect(report.replicas[0].etaSeconds == 0)
+        #expect(report.warning == nil)
+        #expect(report.rendered().contains("caught up"))
     }
 
     @Test("the disk full before the slowest replica is due warns, naming both times")

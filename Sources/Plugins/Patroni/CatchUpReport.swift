@@ -78,7 +78,7 @@ struct CatchUpReport: Sendable {
             if let replayed = member.replayedAt {
                 lagSeconds = max(0, (last.leader.replayedAt ?? last.time).timeIntervalSince(replayed))
             }
-            let eta: Double? = lagNow == 0 ? 0 : lagNow.flatMap { lag in gain.flatMap { $0 > 0 ? Double(lag) / $0 : nil } }
+            let eta: Double? = lagNow.map { $0 <= Self.caughtUp } == true ? 0 : lagNow.flatMap { lag in gain.flatMap { $0 > 0 ? Double(lag) / $0 : nil } }
             return Replica(name: member.name, role: member.role, state: member.state, lagBytes: lagNow, lagSeconds: lagSeconds,
                            replayRate: rate(earlier?.position, member.position), gainRate: gain, etaSeconds: eta)
         }
@@ -87,11 +87,16 @@ struct CatchUpReport: Sendable {
         warning = Self.warning(replicas: replicas, diskFull: diskFullSeconds)
     }
 
+    /// A replica within one WAL segment of the leader is caught up: the
+    /// leader's position moves a segment at a time when it restores from
+    /// the archive, so a streaming replica can look that far behind.
+    static let caughtUp: Int64 = 16 << 20
+
     /// A warning when the disk fills before the slowest replica catches up
     /// (or while one is not gaining at all).
     static func warning(replicas: [Replica], diskFull: Double?) -> String? {
         guard let diskFull else { return nil }
-        let behind = replicas.filter { ($0.lagBytes ?? 1) > 0 }
+        let behind = replicas.filter { ($0.lagBytes ?? Int64.max) > caughtUp }
         if let stuck = behind.first(where: { $0.etaSeconds == nil }) {
             return "the leader's pg_wal filesystem is full in about \(Self.duration(diskFull)) and \(stuck.name) is not catching up; "
                 + "cycle the replicas (patronictl cycle-replicas) or free WAL now"
@@ -136,7 +141,7 @@ struct CatchUpReport: Sendable {
         let members = RecordTable(columns: ["member", "role", "state", "lag", "lag time", "replay rate", "ETA"], rows: replicas.map { replica in
             [replica.name, replica.role.apiName, replica.state, replica.lagBytes.map(Self.bytes) ?? "unknown",
              replica.lagSeconds.map(Self.duration) ?? "unknown", replica.replayRate.map { Self.bytes(Int64($0)) + "/s" } ?? "-",
-             replica.lagBytes == 0 ? "caught up" : replica.etaSeconds.map(Self.duration) ?? "not gaining"]
+             replica.lagBytes.map { $0 <= Self.caughtUp } == true ? "caught up" : replica.etaSeconds.map(Self.duration) ?? "not gaining"]
         })
         var text = members.rendered()
         if let wal {
