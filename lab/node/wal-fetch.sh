@@ -1,0 +1,15 @@
+#!/bin/bash
+# restore_command of the lab's replicas in long-haul mode:
+#     wal-fetch.sh %f %p
+# WAL-E's wal-fetch, then the segment delivered through pv -L at the rate in
+# lab/run/long-haul.throttle (once the cluster has formed), so that a
+# replica's replay of the archive takes minutes, as a slow bucket makes it.
+set -uo pipefail
+file=$1 path=$2
+run=$(cd "$(dirname "$0")/.." && pwd)/run
+fetch() { (cd /tmp && /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e wal-fetch -p 0 "$file" "$1"); }
+dir=$PWD
+[[ -s $run/long-haul.throttle ]] || { fetch "$dir/$path"; exit; }
+tmp=$dir/$path.lab-fetch
+fetch "$tmp" || { status=$?; rm -f "$tmp"; exit "$status"; }
+pv -q -L "$(cat "$run/long-haul.throttle")" <"$tmp" >"$dir/$path" && rm -f "$tmp"
