@@ -144,6 +144,33 @@ struct LabTests {
         #expect(after.first { $0.role.leads }?.name == leader)
     }
 
+    @Test("patronictl catch-up --json from the bastion: every key of the contract, with the lab's real values")
+    func catchUpJSON() async throws {
+        let console = TestConsole()
+        let bastion = try await shell(console)
+        defer { bastion.closeConnections() }
+        #expect(await bastion.run("patronictl catch-up --json --samples 2 --every 2s").status == .success, "\(console.error)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(console.output.utf8)) as? [String: Any], "\(console.output)")
+        let members = try #require(document["members"] as? [[String: Any]])
+        #expect(Set(members.compactMap { $0["name"] as? String }) == [node2, "patroni-03-db-dr.c.gitlab-dr.internal"])
+        #expect(members.allSatisfy { $0["replay_lag_bytes"] is NSNumber && $0.keys.contains("eta_seconds") }, "\(members)")
+        let leader = try #require(document["leader"] as? [String: Any])
+        #expect(leader["name"] as? String == node1)
+        #expect(((leader["wal_bytes"] as? NSNumber)?.int64Value ?? 0) >= 16 << 20, "pg_wal holds at least one segment: \(leader)")
+        #expect(((leader["disk_free_bytes"] as? NSNumber)?.int64Value ?? 0) > 0)
+        let slots = try #require(document["slots"] as? [[String: Any]])
+        // Patroni 4.1.5 on a standby leader: one physical slot per replica, named after the member.
+        #expect(Set(slots.compactMap { $0["name"] as? String }) == ["patroni_02_db_dr_c_gitlab_dr_internal", "patroni_03_db_dr_c_gitlab_dr_internal"], "\(slots)")
+        #expect(slots.allSatisfy { $0["active"] is Bool && $0["retained_bytes"] is NSNumber && $0["wal_status"] as? String != nil })
+        // Its WAL query went through the one path, on the leader's host: in the plan, audited.
+        let dry = TestConsole()
+        let dryShell = try await shell(dry)
+        defer { dryShell.closeConnections() }
+        #expect(await dryShell.run("dry-run on").status == .success)
+        #expect(await dryShell.run("patronictl catch-up").status == .success)
+        #expect(dry.output.contains("dry-run: on \(node1) (read-only): gitlab-psql -X -A -t -q"), "\(dry.output)")
+    }
+
     @Test("systemctl on one node: a state table with the host; after a restart, the state read from status")
     func systemctlTable() async throws {
         let console = TestConsole()

@@ -105,6 +105,11 @@ struct LongHaulLabTests {
                                                "-c", "gitlab-patronictl cycle-replicas --cycles 1 --every 1s --max-stopped 3m"])
         #expect(cycle.status == 0, "\(cycle.output)\n\(cycle.error)")
         #expect(cycle.output.contains("the leader dropped slot \(Self.slot)"), "\(cycle.output)")
+        // Node 3's slot holds the most, so it is cycled first, while it still replays: the cycle frees what it held.
+        let restarts = cycle.output.textLines.filter { $0.hasPrefix("cycle 1: restarting Patroni on replica ") }
+        #expect(restarts.first?.contains(Self.rebuilt) == true, "the replica holding the most WAL first: \(restarts)")
+        let held = cycle.output.firstMatch(of: /slot patroni_03_db_dr_c_gitlab_dr_internal on the leader holds ([0-9.]+) MB/).flatMap { Double($0.1) }
+        #expect((held ?? 0) >= 32, "cycle-replicas measured what node 3's slot held before its stop: \(cycle.output)")
         #expect(cycle.output.contains("member_slots_ttl 0 s"), "the bound printed up front: \(cycle.output)")
         let restored = try await onHost(Self.leader, "gitlab-patronictl edit-config -s member_slots_ttl=1800 --force")
         #expect(restored.status == 0, "\(restored.error)")

@@ -70,7 +70,7 @@ extension PatroniPlugin {
             }
             cycle += 1
             let release = try await SlotRelease.prepare(psql: options.psql, maxStopped: maxStopped, in: context)
-            for (replica, host) in try await replicaHosts(in: context) {
+            for (replica, host) in try await release.ordered(try await replicaHosts(in: context), name: \.member.name, in: context) {
                 let lag = members.first { $0.name == replica.name }?.worstLagMB
                 console.line("cycle \(cycle): restarting Patroni on replica \(replica.name) (\(host.name), lag \(lag.map { "\($0) MB" } ?? "unknown"))")
                 let result = try await release.cycle(replica.name, on: host.name, in: context)

@@ -70,6 +70,17 @@ struct SlotRelease: Sendable {
         return SlotRelease(leaderHost: host.name, psql: psql, retention: retention, bound: bound)
     }
 
+    /// The replicas, those whose slots hold the most WAL first: they are
+    /// what fills the leader's disk, so they are freed first.
+    func ordered<Replica>(_ replicas: [Replica], name: (Replica) -> String, in context: Context) async throws -> [Replica] {
+        guard let wal = try await LeaderWAL.read(on: leaderHost, psql: psql, in: context) else { return replicas }
+        let held = Dictionary(wal.slots.map { ($0.name, $0.retainedBytes ?? 0) }, uniquingKeysWith: max)
+        return replicas.enumerated().sorted { first, second in
+            let a = held[LeaderWAL.slotName(ofMember: name(first.element))] ?? 0, b = held[LeaderWAL.slotName(ofMember: name(second.element))] ?? 0
+            return a != b ? a > b : first.offset < second.offset
+        }.map(\.element)
+    }
+
     /// Cycles `member` on `host`: measure, stop, wait for the slot to go, start, report.
     func cycle(_ member: String, on host: String, in context: Context) async throws -> Result {
         let console = context.console
