@@ -68,7 +68,7 @@ struct LongHaulLabTests {
         // (member_slots_ttl 1800 s): the slot holds WAL and pg_wal grows past the threshold.
         let threshold = baseline + 48 * Self.mib
         var control: Report?
-        while Date().timeIntervalSince(started) < 300 {
+        while Date().timeIntervalSince(started) < 420 {
             let now = try await report()
             reports.append(now)
             if now.walBytes > threshold, (now.slotRetained ?? 0) > 48 * Self.mib {
