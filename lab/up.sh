@@ -243,12 +243,14 @@ for n in "${NODES[@]}"; do
         "ETCD_PORT=$ETCD_PORT" "PG_PORT=$(pg_port "$n")" "LAB_DIR=$LAB_DIR"
     if [[ -n $LONG ]]; then
         # Small WAL settings, so that only a replication slot keeps WAL beyond
-        # a restartpoint; replicas restore the archive through the throttle.
+        # a restartpoint; replicas restore the archive through the throttle
+        # (in a standby cluster every member uses standby_cluster's
+        # restore_command, the leader's too: wal-fetch.sh spares the leader).
         # wal_keep_size is one Patroni takes from the DCS only (Patroni's own
         # default there is 128MB, its least 16MB): the bootstrap configuration sets it.
         sed -i -e '/^  parameters:$/a\    max_wal_size: 64MB\n    min_wal_size: 32MB' \
             -e '/^      use_slots: true$/a\      parameters:\n        wal_keep_size: 16MB' \
-            -e "s|^    restore_command: .*wal-fetch.*|    restore_command: $LAB_DIR/node/wal-fetch.sh \"%f\" \"%p\"|" "$d/patroni.yml"
+            -e "s|^\\( *\\)restore_command: .*wal-fetch.*|\\1restore_command: $LAB_DIR/node/wal-fetch.sh \"%f\" \"%p\"|" "$d/patroni.yml"
     fi
     render "$LAB_DIR/node/patroni.service.in" "$d/sys/etc/systemd/system/patroni.service" \
         "N=$n" "NAME=$name" "LAB_DIR=$LAB_DIR" "NODE_DIR=$d"

@@ -9,7 +9,11 @@ file=$1 path=$2
 run=$(cd "$(dirname "$0")/.." && pwd)/run
 fetch() { (cd /tmp && /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e wal-fetch -p 0 "$file" "$1"); }
 dir=$PWD
-[[ -s $run/long-haul.throttle ]] || { fetch "$dir/$path"; exit; }
+# Patroni gives every member of a standby cluster standby_cluster's
+# restore_command, the standby leader too: only replicas are throttled, so
+# that the leader keeps up with production.
+leader=$(/usr/local/bin/etcdctl get --print-value-only /service/pg-ha-cluster/leader 2>/dev/null || true)
+if [[ ! -s $run/long-haul.throttle || $leader == "$(hostname)" ]]; then fetch "$dir/$path"; exit; fi
 tmp=$dir/$path.lab-fetch
 fetch "$tmp" || { status=$?; rm -f "$tmp"; exit "$status"; }
 pv -q -L "$(cat "$run/long-haul.throttle")" <"$tmp" >"$dir/$path" && rm -f "$tmp"
