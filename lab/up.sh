@@ -319,7 +319,7 @@ fi
 
 if [[ -n $LONG ]]; then
     # From now on every restore reads the archive slowly, and production writes.
-    echo "${LAB_FETCH_RATE:-1m}" >"$LONG_THROTTLE"
+    echo "${LAB_FETCH_RATE:-2m}" >"$LONG_THROTTLE"
     chmod 0644 "$LONG_THROTTLE"
     if ! pid_alive "$PROD/pgbench.pid"; then
         log "long-haul: pgbench on production for ${LAB_PGBENCH_SECONDS:-1800} s at ${LAB_PGBENCH_TPS:-10} tps"

@@ -114,20 +114,22 @@ struct LongHaulLabTests {
         let restored = try await onHost(Self.leader, "gitlab-patronictl edit-config -s member_slots_ttl=1800 --force")
         #expect(restored.status == 0, "\(restored.error)")
 
-        // Released: the new slot holds far less than the old one did, and pg_wal shrinks at the next restartpoint.
+        // Released: node 3's old slot is gone, and pg_wal shrinks by what it held at the next restartpoint. (The
+        // new slot a standby leader creates starts at its last restartpoint's redo pointer, so it may hold a
+        // few segments at once: the disk, not the new slot, is what is measured.)
         var released: Report?
         let cycled = Date()
-        while Date().timeIntervalSince(cycled) < 120 {
+        let peakBefore = max(danger.walBytes, before.walBytes)
+        while Date().timeIntervalSince(cycled) < 180 {
             let now = try await report()
             reports.append(now)
-            let peakBefore = max(danger.walBytes, before.walBytes)
-            if let held = now.slotRetained, held < retainedBefore - 32 * Self.mib, now.walBytes < peakBefore - 32 * Self.mib {
+            if now.walBytes <= peakBefore - 32 * Self.mib {
                 released = now
                 break
             }
             try await Task.sleep(for: .seconds(5))
         }
-        let after = try #require(released, "after cycle-replicas, the slot's WAL was not released: \(reports.suffix(5).map { ($0.slotRetained, $0.walBytes) })")
+        let after = try #require(released, "after cycle-replicas, pg_wal did not shrink from \(peakBefore): \(reports.suffix(5).map { ($0.slotRetained, $0.walBytes) })")
 
         // Catch-up: node 3 reaches the leader; the ETA catch-up gave on the way is held against the time it took.
         var predicted: (eta: Double, at: Date)?
