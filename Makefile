@@ -32,8 +32,8 @@ build:
 	$(SWIFT) build
 
 ## Run every test: Swift Testing suites, the installed binary and package,
-## then the rehearsal against the lab.
-test: unit-test install-test lab-test
+## then the rehearsal against the lab, then the lab's long-haul mode.
+test: unit-test install-test lab-test lab-long-test
 
 unit-test:
 	@scripts/install-deps.sh test

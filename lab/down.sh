@@ -33,6 +33,9 @@ ns_pids() {
     done
 }
 
+stop_pid "$RUN/prod/pgbench.pid" "long-haul pgbench on production"
+rm -f "$LONG_THROTTLE"
+
 for n in "${NODES[@]}"; do
     d=$(node_dir "$n")
     # Patroni first, the way the runbook stops it: it shuts PostgreSQL down cleanly.

@@ -4,12 +4,14 @@ LAB_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 # The shell binary lab-test drives; the top-level Makefile may set another.
 OPSSHELL ?= $(abspath .build/debug/opsshell)
 
-.PHONY: lab-up lab-down lab-status lab-test lab-clean
+.PHONY: lab-up lab-down lab-status lab-test lab-long-test lab-clean
 
 # Install what is missing and bring the lab up (idempotent). The last two
-# lines printed are `inventory: PATH` and `ssh_config: PATH`.
+# lines printed are `inventory: PATH` and `ssh_config: PATH`. LAB_LONG=1 (on
+# a fresh lab/run) is the long-haul mode: throttled restores, pgbench on
+# production, pg_wal on a small filesystem per node (lab/README.md).
 lab-up:
-	$(LAB_DIR)/up.sh
+	LAB_LONG="$(LAB_LONG)" $(LAB_DIR)/up.sh
 
 # Stop everything lab-up started (by PID); data in lab/run is kept.
 lab-down:
@@ -23,6 +25,12 @@ lab-status:
 # checks, lab down (always). Needs OPSSHELL = the opsshell binary.
 lab-test:
 	OPSSHELL="$(OPSSHELL)" $(LAB_DIR)/../Tests/lab/rehearse.sh
+
+# The step-9 disk danger in long-haul mode, and step 11 removing it: a fresh
+# LAB_LONG=1 lab, the LongHaulLabTests suite (about ten minutes), lab down.
+# Needs the tests built (swift build --build-tests).
+lab-long-test:
+	$(LAB_DIR)/../Tests/lab/long-haul.sh
 
 # lab-down, then remove the lab's data (lab/run); keeps lab/.venv and lab/cache.
 lab-clean: lab-down

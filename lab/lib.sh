@@ -78,3 +78,13 @@ ok = (m.get(names[0], {}).get("Role") == "Standby Leader"
 sys.exit(0 if ok else 1)
 ' "$(node_name 1)" "$(node_name 2)" "$(node_name 3)"
 }
+
+# Long-haul mode (LAB_LONG=1 make lab-up; lab/README.md): the seed's disk
+# danger for real. Every restore after lab-up reads the archive at
+# LAB_FETCH_RATE (pv -L), production writes WAL all along (a bounded
+# pgbench), and each node's pg_wal is a filesystem of LAB_WAL_MB (256) of its own.
+LONG=${LAB_LONG:-}
+[[ $LONG == 0 ]] && LONG=
+LONG_ENV=$RUN/long-haul.env                # written by up.sh in long-haul mode, read by node/*.sh
+LONG_THROTTLE=$RUN/long-haul.throttle      # the pv -L rate; present once the cluster has formed
+WAL_FS=/var/opt/gitlab/pg_wal              # inside a host: the tmpfs that holds pg_wal

@@ -19,6 +19,8 @@ umask 022   # gitlab-psql and postgres must read what is created here
 
 mkdir -p "$RUN" "$CACHE"
 chmod 0755 "$RUN"
+rm -f "$LONG_THROTTLE"
+if [[ -n $LONG ]]; then echo "WAL_FS=$WAL_FS" >"$LONG_ENV"; else rm -f "$LONG_ENV"; fi
 "$LAB_DIR/install.sh"
 
 # Every process running as gitlab-psql or postgres must reach lab/: the
@@ -164,6 +166,14 @@ if ! prod_psql -d postgres -Atc "select 1 from pg_database where datname = '$DB'
         || { tail "$PROD/pgbench.log" >&2; die "pgbench -i failed"; }
 fi
 
+# Long-haul mode: a segment switch every 30 s and a checkpoint every 30 s, so
+# that the standby leader keeps restoring new WAL (and could free it often).
+if [[ -n $LONG ]]; then
+    prod_psql -d postgres -Atc "alter system set archive_timeout = '30s'" -c "alter system set checkpoint_timeout = '30s'" -c "select pg_reload_conf()" >/dev/null
+else
+    prod_psql -d postgres -Atc "alter system reset archive_timeout" -c "alter system reset checkpoint_timeout" -c "select pg_reload_conf()" >/dev/null
+fi
+
 backups() { prod_wale backup-list 2>/dev/null | tail -n +2 | grep -c . || true; }
 if [[ $(backups) == 0 ]]; then
     log "wal-e backup-push (base backup of production)"
@@ -231,6 +241,17 @@ for n in "${NODES[@]}"; do
     chmod 0755 "$d/fs/usr/local/bin/"*
     render "$LAB_DIR/node/patroni.yml.in" "$d/patroni.yml" "N=$n" "NAME=$name" "API_PORT=$(api_port "$n")" \
         "ETCD_PORT=$ETCD_PORT" "PG_PORT=$(pg_port "$n")" "LAB_DIR=$LAB_DIR"
+    if [[ -n $LONG ]]; then
+        # Small WAL settings, so that only a replication slot keeps WAL beyond
+        # a restartpoint; replicas restore the archive through the throttle
+        # (in a standby cluster every member uses standby_cluster's
+        # restore_command, the leader's too: wal-fetch.sh spares the leader).
+        # wal_keep_size is one Patroni takes from the DCS only (Patroni's own
+        # default there is 128MB, its least 16MB): the bootstrap configuration sets it.
+        sed -i -e '/^  parameters:$/a\    max_wal_size: 64MB\n    min_wal_size: 32MB' \
+            -e '/^      use_slots: true$/a\      parameters:\n        wal_keep_size: 16MB' \
+            -e "s|^\\( *\\)restore_command: .*wal-fetch.*|\\1restore_command: $LAB_DIR/node/wal-fetch.sh \"%f\" \"%p\"|" "$d/patroni.yml"
+    fi
     render "$LAB_DIR/node/patroni.service.in" "$d/sys/etc/systemd/system/patroni.service" \
         "N=$n" "NAME=$name" "LAB_DIR=$LAB_DIR" "NODE_DIR=$d"
     if [[ ! -f $d/postgresql/postgresql.custom.conf ]]; then
@@ -245,7 +266,14 @@ for n in "${NODES[@]}"; do
         echo "$d/log /var/log/gitlab"
         # /bin/systemctl too (the runbook's cron lines), when the machine has one.
         [[ -e /usr/bin/systemctl ]] && echo "/usr/local/bin/systemctl /usr/bin/systemctl"
+        # Long-haul mode: pg_wal gets a small filesystem of its own (the
+        # replica method moves it there and leaves a symlink).
+        [[ -n $LONG ]] && echo "tmpfs:${LAB_WAL_MB:-256}m $WAL_FS"
+        true
     } >"$d/binds"
+    if [[ -n $LONG ]] && pid_alive "$d/sshd.pid" && ! in_node "$n" findmnt -rn "$WAL_FS" >/dev/null; then
+        die "LAB_LONG=1, but $name was started without it (its pg_wal is not on a filesystem of its own): make lab-clean, then LAB_LONG=1 make lab-up"
+    fi
     start_host "$d" "$name" "$(ssh_port "$n")"
 done
 
@@ -288,6 +316,19 @@ if ! wait_for "${LAB_UP_TIMEOUT:-240}" "node 1 standby leader, nodes 2 and 3 str
 fi
 
 "$VENV/bin/patronictl" -c "$(node_dir 1)/patroni.yml" list
+
+if [[ -n $LONG ]]; then
+    # From now on every restore reads the archive slowly, and production writes.
+    echo "${LAB_FETCH_RATE:-2m}" >"$LONG_THROTTLE"
+    chmod 0644 "$LONG_THROTTLE"
+    if ! pid_alive "$PROD/pgbench.pid"; then
+        log "long-haul: pgbench on production for ${LAB_PGBENCH_SECONDS:-1800} s at ${LAB_PGBENCH_TPS:-10} tps"
+        runuser -u postgres -- setsid pgbench -n -c 2 -T "${LAB_PGBENCH_SECONDS:-1800}" -R "${LAB_PGBENCH_TPS:-10}" \
+            -h "$PROD" -p "$PROD_PORT" -U gitlab-psql "$DB" </dev/null >"$PROD/pgbench-long.log" 2>&1 &
+        echo $! >"$PROD/pgbench.pid"
+    fi
+    log "long-haul: restores read the archive at $(cat "$LONG_THROTTLE")B/s; pg_wal on ${LAB_WAL_MB:-256} MB per node"
+fi
 cat <<USAGE
 
 The rehearsal lab is up ($((SECONDS - started)) s). Hosts, all on 127.0.0.1:

@@ -14,7 +14,8 @@
 #                         copied into the upper layer first: /etc/wal-e.d/env,
 #                         /opt/wal-e/bin/wal-e, /usr/local/bin/{systemctl,...}.
 #   HOSTDIR/binds         "SOURCE TARGET" bind mounts on top, e.g. the host's
-#                         data onto /var/opt/gitlab/postgresql.
+#                         data onto /var/opt/gitlab/postgresql; "tmpfs:SIZE
+#                         TARGET" mounts a tmpfs (long-haul mode's pg_wal).
 # Mount propagation is private, so none of this is seen by the machine.
 set -euo pipefail
 hostdir=$1
@@ -51,7 +52,12 @@ if [[ -f $hostdir/binds ]]; then
     while read -r src dst; do
         [[ -z $src || $src == \#* ]] && continue
         [[ -e $dst ]] || mkdir -p "$dst"
-        mount --bind "$src" "$dst"
+        if [[ $src == tmpfs:* ]]; then   # "tmpfs:SIZE TARGET": a small filesystem of its own
+            mount -t tmpfs -o "size=${src#tmpfs:},mode=0700" lab-pg_wal "$dst"
+            chown gitlab-psql:gitlab-psql "$dst"
+        else
+            mount --bind "$src" "$dst"
+        fi
     done <"$hostdir/binds"
 fi
 

@@ -14,4 +14,29 @@ done
 mkdir -p "$datadir"
 chmod 0700 "$datadir"
 cd /tmp   # envdir needs a readable working directory
-exec /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-fetch "$datadir" LATEST
+run=$(cd "$(dirname "$0")/.." && pwd)/run
+fetch() { /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-fetch "$1" LATEST; }
+[[ -f $run/long-haul.env ]] || { fetch "$datadir"; exit; }
+
+# Long-haul mode (lab/README.md). Once the cluster has formed, the backup is
+# read at the throttle's rate: fetched beside the data directory, then
+# copied in through pv -L, as a slow bucket would deliver it.
+. "$run/long-haul.env"
+if [[ -s $run/long-haul.throttle ]]; then
+    staging=$datadir.lab-fetch
+    rm -rf "$staging"
+    mkdir -m 0700 "$staging"
+    fetch "$staging"
+    tar -C "$staging" -cf - . | pv -q -L "$(cat "$run/long-haul.throttle")" | tar -C "$datadir" -xf -
+    rm -rf "$staging"
+else
+    fetch "$datadir"
+fi
+# pg_wal on its own small filesystem, as initdb --waldir would place it.
+find "$WAL_FS" -mindepth 1 -delete
+if [[ -d $datadir/pg_wal && ! -L $datadir/pg_wal ]]; then
+    cp -a "$datadir/pg_wal/." "$WAL_FS/"
+    rm -rf "$datadir/pg_wal"
+fi
+mkdir -p "$WAL_FS/archive_status"
+ln -sfn "$WAL_FS" "$datadir/pg_wal"

@@ -5,6 +5,7 @@ extension PatroniPlugin {
         switch ownSubcommand(call) {
         case "wait": return .here(listCommand(call), risk: .readOnly, in: context.session)
         case "cycle-replicas": return try await planCycle(call, in: context)
+        case "catch-up": return await planCatchUp(call, in: context)
         default: break
         }
         return planAsTyped(call, risk: risk, in: context)
@@ -18,6 +19,9 @@ extension PatroniPlugin {
         case "cycle-replicas":
             let arguments = call.invocation.arguments
             return try await cycleReplicas(call, Array(arguments[(arguments.firstIndex(of: "cycle-replicas")! + 1)...]), in: context)
+        case "catch-up":
+            let arguments = call.invocation.arguments
+            return try await catchUp(call, Array(arguments[(arguments.firstIndex(of: "catch-up")! + 1)...]), in: context)
         default:
             let wantsJSON = call.invocation.wantsJSON
             if isPlainList(call), let api = Self.restAPI(for: context) {
@@ -75,7 +79,7 @@ extension PatroniPlugin {
     /// The subcommand when it is one of ours rather than patronictl's.
     func ownSubcommand(_ call: ToolCall) -> String? {
         let name = grammar.resolve(call.invocation.arguments).path.first?.name
-        return name == "wait" || name == "cycle-replicas" ? name : nil
+        return ["wait", "cycle-replicas", "catch-up"].contains(name) ? name : nil
     }
 }
 

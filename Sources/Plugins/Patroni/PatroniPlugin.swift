@@ -9,6 +9,7 @@ public struct PatroniPlugin: Plugin {
     public let examples = [
         "gitlab-patronictl list", "patronictl -c /etc/patroni/patroni.yml list -f json",
         "gitlab-patronictl wait --all-running --leader --max-lag 100MB --timeout 6h --every 30s",
+        "gitlab-patronictl catch-up --watch 30s", "gitlab-patronictl cycle-replicas --cycles 1",
     ]
 
     public init() {}
@@ -58,6 +59,10 @@ public struct PatroniPlugin: Plugin {
             Subcommand("remove", "erase the cluster's state from the DCS", risk: .destroysData),
             Subcommand("cycle-replicas", "(opsshell) restart Patroni on the replicas only, every so often, until lag is under a bound",
                        risk: .changesState, flags: [Flag("--every", takesValue: true), Flag("--max-lag", takesValue: true), Flag("--cycles", takesValue: true)]),
+            Subcommand("catch-up", "(opsshell) replay lag, rate and ETA per replica; the leader's WAL, slots and disk runway", flags: [
+                Flag("--json"), Flag("--watch", takesValue: true), Flag("--samples", takesValue: true),
+                Flag("--every", takesValue: true), Flag("--psql", takesValue: true),
+            ]),
             Subcommand("wait", "(opsshell) wait until members run, a leader exists, lag is under a bound", flags: [
                 Flag("--all-running"), Flag("--leader"), Flag("--max-lag", takesValue: true), Flag("--timeout", takesValue: true),
                 Flag("--every", takesValue: true), Flag("--members", takesValue: true), Flag("--cluster", takesValue: true),
