@@ -31,7 +31,7 @@ struct REPL {
             case .line(let text):
                 guard let line = assembler.add(text) else { continue }
                 if let words = try? Words(parsing: line), !words.isEmpty {
-                    editor.remember(Interpreter.recordedForm(of: line, words))
+                    editor.remember(ExpandedLine.recordedForm(of: line, words))
                 }
                 last = await interruption.run { await interpreter.run(line) }
                 if last.status == .interrupted {

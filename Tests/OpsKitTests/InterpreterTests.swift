@@ -166,7 +166,7 @@ struct InterpreterTests {
         ("consul kv get -token-file=/etc/consul.token service/x", "consul kv get -token-file=/etc/consul.token service/x"),
     ])
     func credentials(line: String, recorded: String) throws {
-        #expect(Interpreter.recordedForm(of: line, try Words(parsing: line)) == recorded)
+        #expect(ExpandedLine.recordedForm(of: line, try Words(parsing: line)) == recorded)
     }
 
     @Test("set CONSUL_HTTP_TOKEN keeps the value secret and says so; vars never shows it")

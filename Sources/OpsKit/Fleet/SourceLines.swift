@@ -33,53 +33,15 @@ struct SourceLines {
     /// The host named by a header `[hosts.NAME]` or `[hosts."NAME"]`; nil for
     /// any other table (and for `[[…]]`).
     private static func hostName(inHeader header: Substring) -> String? {
-        guard !header.hasPrefix("[["), let close = firstUnquoted("]", in: header) else { return nil }
-        let parts = dottedParts(header[header.index(after: header.startIndex)..<close])
+        guard !header.hasPrefix("[["), let close = TOMLText.firstUnquoted("]", in: header) else { return nil }
+        let parts = TOMLText.dottedParts(header[header.index(after: header.startIndex)..<close])
         guard parts.count == 2, parts[0] == "hosts" else { return nil }
         return parts[1]
     }
 
     /// The key a `key = value` line sets (bare or quoted), or nil.
     private static func key(inLine line: Substring) -> String? {
-        guard let first = line.first, first != "#", let equals = firstUnquoted("=", in: line) else { return nil }
-        return dottedParts(line[..<equals]).first
-    }
-
-    /// The index of the first `target` outside quotes.
-    private static func firstUnquoted(_ target: Character, in text: Substring) -> Substring.Index? {
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == target {
-                return index
-            }
-        }
-        return nil
-    }
-
-    /// A dotted TOML key split into its parts, blanks and quotes removed:
-    /// `hosts . "a.b"` is `["hosts", "a.b"]`.
-    private static func dottedParts(_ text: Substring) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "." {
-                parts.append(current)
-                current = ""
-            } else if character != " " && character != "\t" {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        return parts
+        guard let first = line.first, first != "#", let equals = TOMLText.firstUnquoted("=", in: line) else { return nil }
+        return TOMLText.dottedParts(line[..<equals]).first
     }
 }

@@ -32,7 +32,7 @@ public struct Script {
 
     private func execute(_ line: String, at number: Int, in interpreter: Interpreter) async -> Outcome {
         if showsLines, let words = try? Words(parsing: line), !words.isEmpty {
-            interpreter.context.console.write("▶ \(name):\(number): \(Interpreter.recordedForm(of: line, words))\n", style: .bold, to: .error)
+            interpreter.context.console.write("▶ \(name):\(number): \(ExpandedLine.recordedForm(of: line, words))\n", style: .bold, to: .error)
         }
         let outcome = await interpreter.run(line)
         if !outcome.status.isSuccess {

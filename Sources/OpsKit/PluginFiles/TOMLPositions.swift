@@ -12,12 +12,12 @@ struct TOMLPositions {
             guard let first = line.first, first != "#" else { continue }
             if first == "[" {
                 let inner = line.drop { $0 == "[" }
-                guard let close = Self.firstUnquoted("]", in: inner) else { continue }
-                table = Self.dottedParts(inner[..<close])
+                guard let close = TOMLText.firstUnquoted("]", in: inner) else { continue }
+                table = TOMLText.dottedParts(inner[..<close])
                 // `[subcommands.go]` is also where `subcommands` starts.
                 for count in 1...max(1, table.count) { record(Array(table.prefix(count)), offset + 1) }
-            } else if let equals = Self.firstUnquoted("=", in: line) {
-                record(table + Self.dottedParts(line[..<equals]), offset + 1)
+            } else if let equals = TOMLText.firstUnquoted("=", in: line) {
+                record(table + TOMLText.dottedParts(line[..<equals]), offset + 1)
             }
         }
     }
@@ -35,42 +35,6 @@ struct TOMLPositions {
             guard let dot = path.lastIndex(of: ".") else { return nil }
             path = path[..<dot]
         }
-    }
-
-    private static func firstUnquoted(_ target: Character, in text: Substring) -> Substring.Index? {
-        var quote: Character?
-        for index in text.indices {
-            let character = text[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == target {
-                return index
-            }
-        }
-        return nil
-    }
-
-    /// `subcommands . "stanza-create"` → `["subcommands", "stanza-create"]`.
-    private static func dottedParts(_ text: Substring) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var quote: Character?
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "." {
-                parts.append(current)
-                current = ""
-            } else if character != " " && character != "\t" {
-                current.append(character)
-            }
-        }
-        parts.append(current)
-        return parts
     }
 }
 
