@@ -32,17 +32,16 @@ build:
 	$(SWIFT) build
 
 ## Run every test: Swift Testing suites, the installed binary and package,
-## then the rehearsal against the lab, then the lab's long-haul mode.
-test: unit-test install-test lab-test lab-long-test
+## the rehearsal against the lab and the lab's long-haul mode, in lanes that
+## overlap (scripts/test.sh; each lane is also a target of its own below).
+test:
+	SWIFT="$(SWIFT)" scripts/test.sh
 
 unit-test:
 	@scripts/install-deps.sh test
 	Tests/Standins/consul/selfcheck.sh
 	$(SWIFT) build --build-tests
-	# One test at a time: on 2 cores, suites that block a thread while they
-	# wait for a process would starve one another (and timing-sensitive
-	# tests with them).
-	$(SWIFT) test --no-parallel
+	Tests/lab/swift-test.sh
 
 ## make install and make deb, checked: no toolchain needed, dpkg -i and -r.
 install-test:

@@ -24,12 +24,13 @@ lab-status:
 # The restore rehearsal through opsshell: lab up, seed runbook steps 1-9,
 # checks, lab down (always). Needs OPSSHELL = the opsshell binary.
 lab-test:
+	swift build --build-tests
 	OPSSHELL="$(OPSSHELL)" $(LAB_DIR)/../Tests/lab/rehearse.sh
 
 # The step-9 disk danger in long-haul mode, and step 11 removing it: a fresh
 # LAB_LONG=1 lab, the LongHaulLabTests suite (about ten minutes), lab down.
-# Needs the tests built (swift build --build-tests).
 lab-long-test:
+	swift build --build-tests
 	$(LAB_DIR)/../Tests/lab/long-haul.sh
 
 # lab-down, then remove the lab's data (lab/run); keeps lab/.venv and lab/cache.

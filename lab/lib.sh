@@ -1,9 +1,10 @@
 # Shared settings and helpers for the rehearsal lab; sourced by lab/*.sh.
-# Everything the lab generates lives in lab/run (state), lab/cache (downloads)
-# and lab/.venv (Python tools); .gitignore ignores all three.
+# Everything the lab generates lives in lab/run (state; LAB_RUN moves it, so
+# that two labs can run side by side with different LAB_PORT_BASEs), lab/cache
+# (downloads) and lab/.venv (Python tools); .gitignore ignores all three.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-RUN=$LAB_DIR/run
+RUN=$(realpath -m "${LAB_RUN:-$LAB_DIR/run}")
 CACHE=$LAB_DIR/cache
 VENV=$LAB_DIR/.venv
 ARCHIVE=$RUN/archive                       # the WAL-E "bucket" (file backend)

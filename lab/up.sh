@@ -250,7 +250,7 @@ for n in "${NODES[@]}"; do
         # default there is 128MB, its least 16MB): the bootstrap configuration sets it.
         sed -i -e '/^  parameters:$/a\    max_wal_size: 64MB\n    min_wal_size: 32MB' \
             -e '/^      use_slots: true$/a\      parameters:\n        wal_keep_size: 16MB' \
-            -e "s|^\\( *\\)restore_command: .*wal-fetch.*|\\1restore_command: $LAB_DIR/node/wal-fetch.sh \"%f\" \"%p\"|" "$d/patroni.yml"
+            -e "s|^\\( *\\)restore_command: .*wal-fetch.*|\\1restore_command: $LAB_DIR/node/wal-fetch.sh \"%f\" \"%p\" \"$RUN\"|" "$d/patroni.yml"
     fi
     render "$LAB_DIR/node/patroni.service.in" "$d/sys/etc/systemd/system/patroni.service" \
         "N=$n" "NAME=$name" "LAB_DIR=$LAB_DIR" "NODE_DIR=$d"
