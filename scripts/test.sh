@@ -6,7 +6,8 @@
 #             debug build and its tests compile (apt does not need the CPU)
 #   long      the long-haul lab (LAB_LONG=1) on ports and a state directory
 #             of its own; it mostly waits on its throttled restores
-#   unit      the Swift Testing suites, one at a time, then
+#   unit      the Swift Testing suites, one at a time (the rehearsal's lab
+#             comes up meanwhile), then
 #   install   the static release build, make install and make deb, beside
 #   rehearsal the seed runbook through opsshell on the lab, the lab suites,
 #             the replay
@@ -44,7 +45,11 @@ build_tests() { "$SWIFT" build --build-tests; }
 long_haul() { LAB_PORT_BASE=23000 LAB_RUN=lab/run-long Tests/lab/long-haul.sh; }
 unit() { Tests/lab/swift-test.sh; }
 install() { scripts/install-test.sh; }
-rehearsal() { OPSSHELL=$PWD/.build/debug/opsshell Tests/lab/rehearse.sh; }
+# A fresh lab, as rehearse.sh makes it; rehearse.sh then finds it up (and
+# brings up whatever did not come up).
+lab_up() { { lab/down.sh || true; } && rm -rf lab/run && mkdir -p lab/run && lab/up.sh; }
+reuse=1
+rehearsal() { OPSSHELL=$PWD/.build/debug/opsshell LAB_TEST_REUSE=$reuse Tests/lab/rehearse.sh; }
 
 # Wait for background lanes by PID; a failed one is remembered by name.
 declare -A running=()
@@ -61,7 +66,10 @@ finish "$p1" "$p2"
 if ((${#failed[@]})); then echo "make test: FAILED before any test ran: ${failed[*]}"; exit 1; fi
 
 start long long_haul; p_long=$!
+start lab-up lab_up; p_up=$!
 lane unit unit || failed+=(unit)
+# Not a test: when it failed, the rehearsal starts from a clean lab itself.
+wait "$p_up" || { echo "make test: the rehearsal starts from a clean lab"; reuse=; }
 start install install; p_install=$!
 lane rehearsal rehearsal || failed+=(rehearsal)
 finish "$p_install" "$p_long"
