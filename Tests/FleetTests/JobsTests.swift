@@ -16,6 +16,9 @@ struct JobsTests {
         return try await ShellBinary.run(["--inventory", inventory] + options + lines.flatMap { ["-c", $0] }, environment: ["XDG_STATE_HOME": state.path])
     }
 
+    /// A shell loop that ends once PATH exists (POSIX sh, no quotes: it goes inside the tests' single quotes).
+    static func waitFor(_ path: String) -> String { "until [ -e \(path) ]; do sleep 0.1; done" }
+
     static func jobID(in output: String) -> String? {
         output.firstMatch(of: /job %([0-9a-f]{6})/).map { String($0.1) }
     }
@@ -34,7 +37,9 @@ struct JobsTests {
         try run("mkdir \(marks)")
         let inventory = state.write("opsshell.toml", hosts.inventoryText())
         let control = state.path + "/ssh-control"
-        let terminal = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "bg knife ssh roles:db 'sleep 10; touch \(marks)/$$'", "-c", "sleep 60"],
+        // The jobs wait for a gate the test opens, not for a guess of how long a loaded machine takes.
+        let gate = state.path + "/gate"
+        let terminal = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "bg knife ssh roles:db '\(Self.waitFor(gate)); touch \(marks)/$$'", "-c", "sleep 60"],
                                           environment: ["XDG_STATE_HOME": state.path, "NO_COLOR": "1", "TMPDIR": control])
         let started = try terminal.expect("db-2: started, detached", within: 20)
         let id = try #require(Self.jobID(in: String(terminal.transcript[..<started])))
@@ -45,6 +50,7 @@ struct JobsTests {
         let seen = Self.jobs(running.output).filter { $0["id"] as? String == id }
         #expect(seen.map { $0["host"] as? String } == ["db-1", "db-2"], "\(running.output) \(running.error)")
         #expect(seen.allSatisfy { $0["state"] as? String == "running" })
+        try run("touch \(gate)")
         let waited = try await shell(["wait %\(id)"], hosts: hosts, state: state)
         #expect(waited.status == 0, "\(waited.error)")
         #expect(readDirectory(marks).count == 2, "each host's job ran to its end")
@@ -58,10 +64,20 @@ struct JobsTests {
         defer { hosts.stop() }
         let state = TemporaryDirectory()
         defer { state.remove() }
-        let result = try await shell(["bg ssh db-1 'echo one; sleep 8; echo two; exit 3'", "attach %%"], hosts: hosts, state: state)
-        #expect(result.status == 3)
-        #expect(result.output.contains("two\n"))
-        #expect(result.error.contains("attached to %"))
+        // The job repeats a line until the test has seen it (attach follows from where the log is when it
+        // starts), then writes a last line just before it ends: that one must not be lost.
+        let seen = state.path + "/seen"
+        let inventory = state.write("opsshell.toml", hosts.inventoryText())
+        let job = "echo one; until [ -e \(seen) ]; do echo again $((6*7)); sleep 0.2; done; echo last $((3+4)); exit 3"
+        let terminal = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "bg ssh db-1 '\(job)'", "-c", "attach %%"],
+                                          environment: ["XDG_STATE_HOME": state.path, "NO_COLOR": "1"])
+        defer { kill(terminal.pid, SIGKILL) }
+        let attached = try terminal.expect("attached to %", within: 20)
+        // Output, not the command line attach names: that holds `$((6*7))`, not its value.
+        let followed = try terminal.expect("again 42", after: attached, within: 20)
+        try run("touch \(seen)")
+        _ = try terminal.expect("last 7", after: followed, within: 20)
+        #expect(terminal.waitForExit(within: 20) == 3, "\(terminal.transcript)")
     }
 
     @Test("LINE & is bg LINE; the same command still running is re-attached, not started twice")
@@ -71,14 +87,22 @@ struct JobsTests {
         let state = TemporaryDirectory()
         defer { state.remove() }
         let marker = "opsshell-reattach-\(getpid())"
-        let first = try await shell(["ssh db-1", "sh -c 'sleep 12; echo \(marker)' &"], hosts: hosts, state: state)
+        // It repeats its line until the test has seen it: a re-attach follows from where the log is then.
+        let seen = state.path + "/seen"
+        let line = "sh -c 'until [ -e \(seen) ]; do echo \(marker); sleep 0.2; done' &"
+        let first = try await shell(["ssh db-1", line], hosts: hosts, state: state)
         #expect(first.status == 0, "\(first.error)")
         let id = try #require(Self.jobID(in: first.output))
-        let again = try await shell(["ssh db-1", "sh -c 'sleep 12; echo \(marker)' &"], hosts: hosts, state: state)
-        #expect(again.status == 0)
-        #expect(again.error.contains("already running as job %\(id) on db-1"), "\(again.error)")
-        #expect(again.output.contains(marker))
-        #expect(Self.jobID(in: again.output) == nil, "a second job was started")
+        // The second shell finds it running and follows it; only then does the job end.
+        let inventory = state.write("opsshell.toml", hosts.inventoryText())
+        let again = try PseudoTerminal([ShellBinary.path, "--inventory", inventory, "-c", "ssh db-1", "-c", line],
+                                       environment: ["XDG_STATE_HOME": state.path, "NO_COLOR": "1"])
+        defer { kill(again.pid, SIGKILL) }
+        let found = try again.expect("already running as job %\(id) on db-1", within: 20)
+        _ = try again.expect(marker, after: found, within: 20)
+        try run("touch \(seen)")
+        #expect(again.waitForExit(within: 20) == 0, "\(again.transcript)")
+        #expect(!again.transcript.contains("started, detached"), "a second job was started: \(again.transcript)")
     }
 
     @Test("a job whose process is gone without a status is lost, and wait says so")

@@ -59,16 +59,21 @@ enum JobScripts {
     }
 
     /// Follows the job's output from where it is now (`follow`) or only
-    /// waits, until it ends; exits with its status (255 when lost).
+    /// waits, until it ends; exits with its status (255 when lost). The log
+    /// is read by offset, not by `tail -F`, so that what the job wrote last,
+    /// just before its status, is printed too.
     static func follow(_ id: String, host: String, user: String, showOutput: Bool) -> String {
         let dir = "\"$base\"/\(ShellQuoting.quote(user))/\(id)@\(host)"
+        let flush = showOutput
+            ? "s=$(wc -c < $d/log 2>/dev/null || echo $o); if [ \"$s\" -gt \"$o\" ]; then tail -c +$((o + 1)) $d/log | head -c $((s - o)); o=$s; fi; "
+            : ""
         return "base=\(base); d=\(dir); [ -d $d ] || { echo \"opsshell: no job %\(id) here\" >&2; exit 255; }; "
-            + (showOutput ? "tail -n 0 -F $d/log 2>/dev/null & t=$!; " : "t=; ")
-            + "n=0; while [ ! -f $d/status ]; do "
+            + "o=$(wc -c < $d/log 2>/dev/null || echo 0); n=0; while [ ! -f $d/status ]; do "
             + "p=$(cat $d/pid 2>/dev/null); if [ -z \"$p\" ] || ! ps -o args= -p \"$p\" 2>/dev/null | grep -qF \"/\(id)@\(host)\"; then "
-            + "[ -f $d/status ] && break; [ -n \"$t\" ] && kill $t; echo \"opsshell: job %\(id) is lost: its process is gone and left no status\" >&2; exit 255; fi; "
-            + (showOutput ? "n=$((n+1)); if [ $((n % 30)) = 0 ] && [ -f $d/watch ]; then echo \"opsshell: $(du -sb \"$(cat $d/watch)\" 2>/dev/null | cut -f1) bytes in $(cat $d/watch)\"; fi; " : "")
-            + "sleep 1; done; sleep 0.3; [ -n \"$t\" ] && kill $t 2>/dev/null; exit $(cat $d/status)"
+            + "[ -f $d/status ] && break; echo \"opsshell: job %\(id) is lost: its process is gone and left no status\" >&2; exit 255; fi; "
+            + flush
+            + (showOutput ? "n=$((n+1)); if [ $((n % 60)) = 0 ] && [ -f $d/watch ]; then echo \"opsshell: $(du -sb \"$(cat $d/watch)\" 2>/dev/null | cut -f1) bytes in $(cat $d/watch)\"; fi; " : "")
+            + "sleep 0.5; done; " + flush + "exit $(cat $d/status)"
     }
 
     /// Ends the job's whole process group (or its systemd unit).
