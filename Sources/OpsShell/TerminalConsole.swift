@@ -31,25 +31,40 @@ struct TerminalConsole: Console {
         write(bytes: Array(parts.map { styled($0.text, $0.style, stream) }.joined().utf8), to: stream)
     }
 
+    /// One `writev` of the prefix and the bytes: still one write (lines
+    /// from other processes cannot land between them), without copying a
+    /// long line's piece behind its prefix.
     func write(_ parts: [(text: String, style: OpsKit.Style)], bytes: [UInt8], to stream: OpsKit.OutputStream) {
-        write(bytes: Array(parts.map { styled($0.text, $0.style, stream) }.joined().utf8) + bytes, to: stream)
+        let prefix = Array(parts.map { styled($0.text, $0.style, stream) }.joined().utf8)
+        prefix.withUnsafeBytes { prefix in
+            bytes.withUnsafeBytes { bytes in write([prefix, bytes], to: stream) }
+        }
     }
 
     func write(bytes: [UInt8], to stream: OpsKit.OutputStream) {
+        bytes.withUnsafeBytes { write([$0], to: stream) }
+    }
+
+    /// Writes `buffers` in order, all of them, however the kernel splits them.
+    private func write(_ buffers: [UnsafeRawBufferPointer], to stream: OpsKit.OutputStream) {
         let descriptor: Int32 = stream == .output ? STDOUT_FILENO : STDERR_FILENO
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    // A closed pipe (`opsshell … | head`): nothing more to
-                    // say, and nobody to say it to; the shell ends as SIGPIPE would.
-                    if errno == EPIPE { Interruption.outputClosed() }
-                    return
-                }
-                offset += written
+        var left = buffers.filter { !$0.isEmpty }
+        while !left.isEmpty {
+            var vectors = left.map { iovec(iov_base: UnsafeMutableRawPointer(mutating: $0.baseAddress), iov_len: $0.count) }
+            let written = writev(descriptor, &vectors, Int32(vectors.count))
+            if written < 0 {
+                if errno == EINTR { continue }
+                // A closed pipe (`opsshell … | head`): nothing more to
+                // say, and nobody to say it to; the shell ends as SIGPIPE would.
+                if errno == EPIPE { Interruption.outputClosed() }
+                return
             }
+            var done = written
+            while let first = left.first, done >= first.count {
+                done -= first.count
+                left.removeFirst()
+            }
+            if done > 0 { left[0] = UnsafeRawBufferPointer(rebasing: left[0][done...]) }
         }
     }
 

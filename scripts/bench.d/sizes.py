@@ -2,8 +2,9 @@
 """Input-size rows for make bench (issue 17, item 4): `guide --list` of a
 runbook with a 100,000-line code block, and one 50 MB output line (binary,
 no newline) through `knife ssh` to a real sshd on loopback, with `ssh HOST
-cat` of the same file as the peer and opsshell's max RSS. Prints
-tab-separated rows."""
+cat` of the same file as the peer and opsshell's max RSS, and two hosts
+printing such a line at once (one waits for the other's line to end).
+Prints tab-separated rows."""
 import os, random, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 binary = sys.argv[1]
@@ -13,7 +14,11 @@ os.chmod(work, 0o755)
 
 def timed(argv, runs):
     """Median wall time in seconds of argv (stdout to /dev/null) and the
-    largest max RSS (MB) of any run."""
+    largest max RSS (MB) of any run.
+
+    A child's ru_maxrss starts at its parent's resident size when it forks
+    (Linux keeps the high-water mark across exec), so this process must stay
+    small: never read a big output whole here (see `output_size`)."""
     times, rss = [], 0
     for _ in range(runs):
         start = time.monotonic()
@@ -24,6 +29,17 @@ def timed(argv, runs):
             raise SystemExit(f"bench: {' '.join(argv)[:200]} failed ({status})")
         rss = max(rss, usage.ru_maxrss / 1024)
     return statistics.median(times), rss
+
+
+def output_size(argv):
+    """How many bytes argv prints, read in pieces so this process stays small."""
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    size = 0
+    while piece := process.stdout.read(1 << 20):
+        size += len(piece)
+    if process.wait() != 0:
+        raise SystemExit(f"bench: {' '.join(argv)[:200]} failed ({process.returncode})")
+    return size
 
 
 def guide_list():
@@ -63,18 +79,30 @@ def big_line():
             for _ in range(50):
                 f.write(rng.randbytes(1 << 20).replace(b"\n", b"\xff"))
         with open(f"{work}/inventory.toml", "w") as f:
-            f.write(f'ssh_config = "{work}/ssh_config"\n[hosts."h1"]\nroles = ["one"]\naddress = "127.0.0.1"\nport = {port}\n'
-                    f'user = "{user}"\nidentity_file = "{work}/id"\n')
-        knife = [binary, "--inventory", f"{work}/inventory.toml", "-c", f"knife ssh roles:one 'cat {blob}'"]
-        size = len(subprocess.run(knife, capture_output=True, check=True).stdout)
-        if size != 50 * (1 << 20) + len("h1 ") + 1:
-            raise SystemExit(f"bench: knife ssh printed {size} bytes, not the 50 MB line behind its prefix")
+            f.write(f'ssh_config = "{work}/ssh_config"\n')
+            for name, roles in (("h1", '["one", "both"]'), ("h2", '["both"]')):
+                f.write(f'[hosts."{name}"]\nroles = {roles}\naddress = "127.0.0.1"\nport = {port}\n'
+                        f'user = "{user}"\nidentity_file = "{work}/id"\n')
+
+        def knife(query, command):
+            return [binary, "--inventory", f"{work}/inventory.toml", "-c", f"knife ssh {query} '{command}'"]
+
+        for query, hosts in (("roles:one", 1), ("roles:both", 2)):
+            size = output_size(knife(query, f"cat {blob}"))
+            if size != hosts * (50 * (1 << 20) + len("h1 ") + 1):
+                raise SystemExit(f"bench: knife ssh {query} printed {size} bytes, not {hosts} 50 MB lines behind their prefixes")
         ssh = ["ssh", "-F", f"{work}/ssh_config", "-i", f"{work}/id", "-p", str(port), "-o", "BatchMode=yes",
                f"{user}@127.0.0.1", f"cat {blob}"]
         peer, _ = timed(ssh, runs=3)
-        seconds, rss = timed(knife, runs=3)
+        _, small = timed(knife("roles:one", "echo x"), runs=3)
+        seconds, rss = timed(knife("roles:one", f"cat {blob}"), runs=3)
         print(f"one 50 MB line (binary) through knife ssh (median of 3)\t{seconds:.2f} s, max RSS {rss:.0f} MB\t"
-              f"< {2 * peer:.2f} s (2 x ssh cat), RSS bounded by a chunk\tssh HOST cat: {peer:.2f} s")
+              f"< {2 * peer:.2f} s (2 x ssh cat), RSS bounded by a chunk\t"
+              f"ssh HOST cat: {peer:.2f} s; knife ssh 'echo x': max RSS {small:.0f} MB")
+        # The second host's line waits for the first's: the gate's bound (1 MB, then a temp file).
+        seconds, rss = timed(knife("roles:both", f"cat {blob}"), runs=3)
+        print(f"two 50 MB lines at once, 2 hosts, through knife ssh (median of 3)\t{seconds:.2f} s, max RSS {rss:.0f} MB\t"
+              f"RSS bounded by chunks, not lines\tknife ssh 'echo x': max RSS {small:.0f} MB")
     finally:
         daemon.terminate()
         daemon.wait()

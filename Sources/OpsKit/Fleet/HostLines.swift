@@ -1,4 +1,9 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One host's output, byte for byte, each line behind the host's prefix.
 ///
@@ -61,19 +66,9 @@ final class HostLines: Sendable {
             return
         }
         let pieces: [OutputGate.Piece] = buffers.withLock { buffers in
-            var pieces: [OutputGate.Piece] = []
-            var line = stream == .output ? buffers.output : buffers.error
-            var start = bytes.startIndex
-            while let newline = bytes[start...].firstIndex(of: 10) {
-                line.pending += bytes[start...newline]
-                if stream == .error, !line.started { buffers.lastError = Self.lastLine(line.pending, else: buffers.lastError) }
-                pieces.append(piece(&line, endsLine: true))
-                start = newline + 1
-            }
-            line.pending += bytes[start...]
-            if line.pending.count >= Self.chunk { pieces.append(piece(&line, endsLine: false)) }
-            if stream == .output { buffers.output = line } else { buffers.error = line }
-            return pieces
+            // In place (not a copy of the line), so appending never copies what is pending.
+            stream == .output ? cut(bytes, into: &buffers.output, notes: false, lastError: &buffers.lastError)
+                : cut(bytes, into: &buffers.error, notes: true, lastError: &buffers.lastError)
         }
         for piece in pieces { gate.write(piece, to: stream) }
     }
@@ -83,27 +78,63 @@ final class HostLines: Sendable {
         let rest: [(OutputStream, OutputGate.Piece)] = buffers.withLock { buffers in
             var rest: [(OutputStream, OutputGate.Piece)] = []
             if !buffers.output.pending.isEmpty || buffers.output.started {
-                buffers.output.pending.append(10)
-                rest.append((.output, piece(&buffers.output, endsLine: true)))
+                rest.append((.output, end(&buffers.output, with: [10])))
             }
             if !buffers.error.pending.isEmpty || buffers.error.started {
                 if !buffers.error.started { buffers.lastError = Self.lastLine(buffers.error.pending, else: buffers.lastError) }
-                buffers.error.pending.append(10)
-                rest.append((.error, piece(&buffers.error, endsLine: true)))
+                rest.append((.error, end(&buffers.error, with: [10])))
             }
             return rest
         }
         if !collects { for (stream, piece) in rest { gate.write(piece, to: stream) } }
     }
 
-    /// The next piece of `line`: what is pending, behind the prefix when it
-    /// starts the line.
-    private func piece(_ line: inout Line, endsLine: Bool) -> OutputGate.Piece {
-        let piece = OutputGate.Piece(host: host, prefix: line.started ? [] : [(prefix, .host(host))],
-                                     bytes: line.pending, endsLine: endsLine)
-        line.pending.removeAll(keepingCapacity: true)
-        line.started = !endsLine
+    /// The pieces `bytes` make of `line`: one per line they end, and the
+    /// start of a line once it outgrows a chunk. A line already streaming
+    /// passes each read straight through, so a long line is never gathered
+    /// or copied again. When `notes` (stderr), `lastError` gets each short line.
+    private func cut(_ bytes: [UInt8], into line: inout Line, notes: Bool, lastError: inout String) -> [OutputGate.Piece] {
+        var pieces: [OutputGate.Piece] = []
+        var start = 0
+        while let newline = Self.newline(in: bytes, from: start) {
+            let short = !line.started
+            pieces.append(end(&line, with: start == 0 && newline == bytes.count - 1 ? bytes : Array(bytes[start...newline])))
+            if notes, short { lastError = Self.lastLine(pieces[pieces.count - 1].bytes, else: lastError) }
+            start = newline + 1
+        }
+        guard start < bytes.count else { return pieces }
+        let rest = start == 0 ? bytes : Array(bytes[start...])
+        if line.started {
+            pieces.append(OutputGate.Piece(host: host, prefix: [], bytes: rest, endsLine: false))
+        } else {
+            line.pending += rest
+            if line.pending.count >= Self.chunk {
+                pieces.append(OutputGate.Piece(host: host, prefix: prefixParts, bytes: line.pending, endsLine: false))
+                line.pending = []
+                line.started = true
+            }
+        }
+        return pieces
+    }
+
+    /// The piece that ends `line` with `bytes` (which hold its newline):
+    /// behind the prefix unless part of it is already out.
+    private func end(_ line: inout Line, with bytes: [UInt8]) -> OutputGate.Piece {
+        let whole = line.pending.isEmpty ? bytes : line.pending + bytes
+        let piece = OutputGate.Piece(host: host, prefix: line.started ? [] : prefixParts, bytes: whole, endsLine: true)
+        line = Line()
         return piece
+    }
+
+    private var prefixParts: [(text: String, style: Style)] { [(prefix, .host(host))] }
+
+    /// The index of the first newline in `bytes` from `start` (memchr: a
+    /// long line is scanned at memory speed).
+    private static func newline(in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBytes { buffer in
+            memchr(buffer.baseAddress! + start, 10, buffer.count - start).map { buffer.baseAddress!.distance(to: UnsafeRawPointer($0)) }
+        }
     }
 
     private func noteLastError(_ bytes: [UInt8]) {

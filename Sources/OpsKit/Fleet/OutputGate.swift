@@ -5,6 +5,12 @@ import Synchronization
 /// that outgrew a chunk and is streaming in pieces), the other hosts' writes
 /// to that stream wait here until its line ends, so no line is cut by
 /// another host's.
+///
+/// What waits is bounded in memory (`memoryLimit` per stream); beyond it a
+/// waiting host's pieces go to a temporary file. Waiting never blocks a
+/// host's reader: a remote command never stalls because another host's
+/// line is on the terminal (a progress meter without newlines can hold it
+/// for hours).
 final class OutputGate: Sendable {
     /// One write: the prefix (at the start of a line only), then bytes.
     struct Piece {
@@ -15,41 +21,73 @@ final class OutputGate: Sendable {
         var endsLine: Bool
     }
 
-    private struct State {
-        /// The host in the middle of a line, per stream.
-        var owner: [OutputStream: Int] = [:]
-        /// Other hosts' pieces held back meanwhile, in arrival order.
-        var waiting: [OutputStream: [Piece]] = [:]
-    }
+    /// The most of the waiting hosts' output held in memory per stream.
+    static let memoryLimit = 1 << 20
 
     private let console: any Console
-    private let state = Mutex(State())
+    private let memoryLimit: Int
+    /// Per stream: standard output, then standard error.
+    private let streams = Mutex([Turns(), Turns()])
 
-    init(console: any Console) { self.console = console }
+    init(console: any Console, memoryLimit: Int = OutputGate.memoryLimit) {
+        self.console = console
+        self.memoryLimit = memoryLimit
+    }
 
     /// Writes `piece` now, or after the line another host is writing.
-    /// Written under the lock: that keeps pieces in the order they came.
+    /// Written under the lock: that keeps each host's pieces in order.
     func write(_ piece: Piece, to stream: OutputStream) {
-        state.withLock { state in
-            Self.write(piece, to: stream, state: &state, console: console)
+        streams.withLock { streams in
+            streams[stream == .output ? 0 : 1].write(piece, to: stream, on: console, memoryLimit: memoryLimit)
         }
     }
 
-    private static func write(_ piece: Piece, to stream: OutputStream, state: inout State, console: any Console) {
-        if let owner = state.owner[stream], owner != piece.host {
-            state.waiting[stream, default: []].append(piece)
-            return
+    /// Who has one stream, and who waits for it.
+    private struct Turns {
+        /// The host in the middle of a line.
+        var owner: Int?
+        /// The hosts waiting, in the order they began to wait; the owner
+        /// never has a backlog.
+        var waiting: [HostBacklog] = []
+        var bytesInMemory = 0
+
+        mutating func write(_ piece: Piece, to stream: OutputStream, on console: any Console, memoryLimit: Int) {
+            if let owner, owner != piece.host {
+                hold(piece, memoryLimit: memoryLimit)
+                return
+            }
+            emit(piece, to: stream, on: console)
+            // The stream is free: the waiting hosts go, in turn, each with
+            // all it holds; one that ends mid-line takes the stream again.
+            while owner == nil, !waiting.isEmpty {
+                let backlog = waiting.removeFirst()
+                bytesInMemory -= backlog.bytesInMemory
+                do {
+                    try backlog.drain { emit($0, to: stream, on: console) }
+                } catch {
+                    console.write("opsshell: \(error)\n", style: .error, to: .error)
+                    owner = nil
+                }
+            }
         }
-        console.write(piece.prefix, bytes: piece.bytes, to: stream)
-        guard piece.endsLine else {
-            state.owner[stream] = piece.host
-            return
+
+        private mutating func hold(_ piece: Piece, memoryLimit: Int) {
+            let fits = bytesInMemory + piece.bytes.count <= memoryLimit
+            let index: Int
+            if let found = waiting.firstIndex(where: { $0.host == piece.host }) {
+                index = found
+            } else {
+                waiting.append(HostBacklog(host: piece.host))
+                index = waiting.count - 1
+            }
+            let before = waiting[index].bytesInMemory
+            waiting[index].append(piece, inMemory: fits)
+            bytesInMemory += waiting[index].bytesInMemory - before
         }
-        state.owner[stream] = nil
-        // The stream is free: let the held-back pieces through, in order;
-        // one of them may take the stream again and hold back the rest.
-        let held = state.waiting[stream] ?? []
-        state.waiting[stream] = nil
-        for next in held { write(next, to: stream, state: &state, console: console) }
+
+        private mutating func emit(_ piece: Piece, to stream: OutputStream, on console: any Console) {
+            console.write(piece.prefix, bytes: piece.bytes, to: stream)
+            owner = piece.endsLine ? nil : piece.host
+        }
     }
 }
