@@ -295,7 +295,7 @@ struct FanOutTests {
         // End it as ControlPersist's timeout does: cleanly, socket removed.
         // (A killed master leaves its socket, and ssh then just connects.)
         masters.forEach { kill($0, SIGTERM) }
-        let gone = Monotonic.now + 5
+        let gone = Monotonic.now + 20  // a bound, not a pace: a loaded machine ends the master late
         while !processes(containing: directory).isEmpty || socketCount(directory) > 0, Monotonic.now < gone { try await Task.sleep(for: .milliseconds(50)) }
         #expect(socketCount(directory) == 0, "the master left its socket")
         let outcome = await shell.run("knife ssh --timeout 10s db-1 'echo again'")
