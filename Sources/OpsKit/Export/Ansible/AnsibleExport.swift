@@ -87,8 +87,12 @@ public struct AnsibleExport: Sendable {
           # every line runs as typed, through /bin/sh, as the shell ran it
           - command-instead-of-shell
           - command-instead-of-module
-          # task names and commands are the recorded lines, whole
+          # task names and commands are the recorded lines, whole; a name
+          # holding `{{` is !unsafe (never templated), which lint cannot see
           - yaml[line-length]
+          - name[template]
+          # session variables keep the recording's names (PGPASSWORD)
+          - var-naming[pattern]
 
         """
 

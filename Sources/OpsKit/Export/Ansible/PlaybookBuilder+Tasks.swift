@@ -21,7 +21,9 @@ extension PlaybookBuilder {
             let command = Self.innerWords(template).joined(separator: " ")
             addConfirmation("This destroys data.\n  target: \(placement.isLocal ? "local" : placement.pattern)\n  command: \(command)\nType \(word) to run it", word: word, at: placement)
         }
-        var module: [(key: String, value: YAMLNode)] = [("cmd", template.node)]
+        let (cmd, textVars) = template.node
+        taskVars += textVars
+        var module: [(key: String, value: YAMLNode)] = [("cmd", cmd)]
         if let chdir = placement.chdir { module.append(("chdir", chdir)) }
         var task: [(key: String, value: YAMLNode)] = [("name", .text("Line \(entry.line): \(entry.text)")), ("ansible.builtin.shell", .map(module))]
         task += placement.taskOptions()
@@ -56,10 +58,11 @@ extension PlaybookBuilder {
                   ("register", .plain(register))]), at: where_)
         add(.map([("name", .text("Line \(entry.line): the word typed is \(word)")),
                   ("ansible.builtin.assert", .map([
-                      ("that", .list([.template("\(register).user_input | default('') | trim == \(JinjaText.literal(word))")])),
+                      ("that", .list([.template("\(register).user_input | default('') | trim == opsshell_word")])),
                       ("fail_msg", .text("not confirmed: this needs \(word) typed; nothing was run")),
                       ("quiet", .bool(true)),
-                  ]))]), at: where_)
+                  ])),
+                  ("vars", .map([("opsshell_word", .text(word))]))]), at: where_)
     }
 
     /// A tool's line the shell handles itself: `knife ssh` fans out,

@@ -3,8 +3,8 @@
 /// from the play's `vars`, quoted for where it lands (what
 /// `Word.shellText(in:)` does with the value itself).
 ///
-/// Literal text is a Jinja string literal inside the expression, never
-/// template text, so a command holding `{{ … }}` stays those characters.
+/// Literal text is never template text, so a command holding `{{ … }}`
+/// stays those characters.
 struct ShellTemplate: Sendable, Equatable {
     /// The literal text and the variable references, in order.
     enum Part: Sendable, Equatable {
@@ -61,20 +61,27 @@ struct ShellTemplate: Sendable, Equatable {
         return parts.map { if case .literal(let text) = $0 { text } else { "" } }.joined()
     }
 
-    /// The YAML value: literal text as `!unsafe`, else one Jinja
-    /// expression joining literals and quoted variables.
-    var node: YAMLNode {
-        if let plainText { return .text(plainText) }
+    /// The YAML value and the task vars it needs: literal text as itself
+    /// (`!unsafe` when it could read as a template), else one Jinja
+    /// expression joining the literal pieces, each a task var holding the
+    /// text `!unsafe` (Jinja's string literals are not needed, so no
+    /// escaping rule of theirs can be got wrong), and the quoted variables.
+    var node: (value: YAMLNode, vars: [(key: String, value: YAMLNode)]) {
+        if let plainText { return (.text(plainText), []) }
+        var vars: [(key: String, value: YAMLNode)] = []
         let pieces = parts.map { part -> String in
             switch part {
-            case .literal(let text): return JinjaText.literal(text)
+            case .literal(let text):
+                let name = "opsshell_text_\(vars.count)"
+                vars.append((name, .text(text)))
+                return name
             // `quote` is Python's shlex.quote: one word in any context once
             // the surrounding quote is closed and reopened around it.
             case .variable(let name, .unquoted): return "(\(name) | string | quote)"
-            case .variable(let name, .single): return "'\\'' ~ (\(name) | string | quote) ~ '\\''"
+            case .variable(let name, .single): return "\"'\" ~ (\(name) | string | quote) ~ \"'\""
             case .variable(let name, .double): return "'\"' ~ (\(name) | string | quote) ~ '\"'"
             }
         }
-        return .template("{{ " + pieces.joined(separator: " ~ ") + " }}")
+        return (.template("{{ " + pieces.joined(separator: " ~ ") + " }}"), vars)
     }
 }

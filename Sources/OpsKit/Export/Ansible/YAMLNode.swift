@@ -126,21 +126,3 @@ indirect enum YAMLNode: Sendable, Equatable {
     }
 }
 
-/// Jinja's own quoting, for text the exporter puts inside a template.
-enum JinjaText {
-    /// `text` as a Jinja string literal: `'…'` with backslash, quote and
-    /// line breaks escaped, so it is data inside the expression.
-    static func literal(_ text: String) -> String {
-        var out = "'"
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "'"
-    }
-}
