@@ -32,8 +32,9 @@ build:
 	$(SWIFT) build
 
 ## Run every test: Swift Testing suites, the installed binary and package,
-## then the rehearsal against the lab, then the lab's long-haul mode.
-test: unit-test install-test lab-test lab-long-test
+## then the rehearsal against the lab (through the shell, then exported to
+## Ansible), then the lab's long-haul mode.
+test: unit-test install-test lab-test lab-ansible-test lab-long-test
 
 unit-test:
 	@scripts/install-deps.sh test

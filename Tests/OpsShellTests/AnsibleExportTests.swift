@@ -87,7 +87,7 @@ struct AnsibleExportTests {
         let lines = tasks.compactMap { ($0["name"] as? String).flatMap { $0.hasPrefix("Line ") ? $0 : nil } }
         #expect(lines.first == "Line 16: knife ssh roles:dr-base-db-patroni 'sudo systemctl stop patroni'")
         #expect(plays.first?["hosts"] as? String == "dr_base_db_patroni")
-        #expect(plays.allSatisfy { $0["any_errors_fatal"] as? Bool == true })
+        #expect(plays.allSatisfy { $0["any_errors_fatal"] as? Bool == true && $0["max_fail_percentage"] as? Int == 0 })
         let fetch = try #require(tasks.first { ($0["name"] as? String)?.contains("backup-fetch") == true })
         #expect(fetch["become_user"] as? String == "gitlab-psql")
         #expect((fetch["ansible.builtin.shell"] as? [String: Any])?["chdir"] as? String == "~")
@@ -119,11 +119,13 @@ struct AnsibleExportTests {
         let inventory = try #require(try JSONSerialization.jsonObject(with: Data(loaded.output.utf8)) as? [String: Any])
         let all = try #require(inventory["all"] as? [String: Any])
         let db1 = try #require((all["hosts"] as? [String: Any])?["db-1"] as? [String: Any])
-        #expect(db1["ansible_host"] as? String == "127.0.0.1")
+        #expect(db1["ansible_host"] == nil)
         #expect(db1["ansible_port"] as? Int == 2201)
         #expect(db1["ansible_user"] as? String == "root")
         #expect(db1["ansible_ssh_private_key_file"] as? String == "/keys/id")
-        #expect(db1["ansible_ssh_common_args"] as? String == "-F '/tmp/no such/ssh_config'")
+        #expect(db1["ansible_ssh_common_args"] as? String == "-F '/tmp/no such/ssh_config' -o HostName=127.0.0.1")
+        let (plain, _) = try await Self.export("echo x\n", inventory: Self.inventory.replacingOccurrences(of: "ssh_config = ", with: "# "))
+        #expect(try String(contentsOfFile: plain + "/inventory.yml", encoding: .utf8).contains("ansible_host: \"127.0.0.1\""))
         #expect(db1["opsshell_ansible_ssh_common_args"] as? String == "-oProxyCommand=touch /tmp/owned")
         #expect(db1["opsshell_patroni_api"] as? String == "127.0.0.1:8008")
         let groups = try #require(all["children"] as? [String: Any])
@@ -200,6 +202,17 @@ struct AnsibleExportTests {
         #expect(run.status != 0)
         #expect(FileManager.default.fileExists(atPath: work + "/one"))
         #expect(!FileManager.default.fileExists(atPath: work + "/two"))
+    }
+
+    @Test func anUnreachableHostStopsThePlaybookBeforeTheNextPlay() async throws {
+        let work = try Self.directory()
+        let inventory = "[hosts.\"db-1\"]\nroles = [\"db\"]\naddress = \"127.0.0.1\"\nport = 1\n"
+        let (dir, result) = try await Self.export("ssh db-1 true\ntouch \(work)/after\n", inventory: inventory, in: work)
+        #expect(result.status == 0, "\(result.error)")
+        let run = try await Self.runPlaybook(dir)
+        #expect(run.status != 0)
+        #expect(run.output.contains("UNREACHABLE"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: work + "/after"))
     }
 
     @Test func aSecretIsAskedPrivatelyAndNeverWritten() async throws {

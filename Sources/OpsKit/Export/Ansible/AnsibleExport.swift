@@ -29,7 +29,7 @@ public struct AnsibleExport: Sendable {
         public let inventory: String
         public let playbook: String
         /// `ansible.cfg`: pipelining (so `become_user` needs no temporary
-        /// files readable by that user) and quiet interpreter discovery.
+        /// files readable by that user) and the hosts' system Python.
         public let config: String
         /// `.ansible-lint`: the rules the export breaks on purpose.
         public let lintConfig: String
@@ -74,7 +74,9 @@ public struct AnsibleExport: Sendable {
     static let config = """
         # Written by opsshell export ansible.
         [defaults]
-        interpreter_python = auto_silent
+        # The system's Python on the hosts (Debian's), not whatever discovery
+        # finds first on PATH (a pyenv shim); -e ansible_python_interpreter=… overrides.
+        interpreter_python = /usr/bin/python3
         retry_files_enabled = False
         [ssh_connection]
         pipelining = True

@@ -1,5 +1,5 @@
 /// The shell's inventory as an Ansible YAML inventory: each host with
-/// `ansible_host`, `ansible_port`, `ansible_user`, its key file and the
+/// `ansible_host` (or, with an `ssh_config`, `-o HostName=` beside `-F`), `ansible_port`, `ansible_user`, its key file and the
 /// `ssh_config`, a group per role, and `localhost` for lines that ran on
 /// this machine. Free attributes are `opsshell_NAME`, so no attribute can
 /// set one of Ansible's connection variables.
@@ -64,11 +64,17 @@ struct AnsibleInventory: Sendable {
         ]
         for host in inventory.hosts {
             var vars: [(key: String, value: YAMLNode)] = []
-            if let address = host.address { vars.append(("ansible_host", .text(address))) }
+            // With an ssh_config, connect by the host's name as the shell
+            // does (`-o HostName=ADDRESS`), so its `Host NAME` block applies;
+            // ansible_host would make ssh look up the address instead.
+            if let address = host.address, sshConfig == nil { vars.append(("ansible_host", .text(address))) }
             if let port = host.port { vars.append(("ansible_port", .int(port))) }
             if let user = host.user { vars.append(("ansible_user", .text(user))) }
             if let key = host.identityFile { vars.append(("ansible_ssh_private_key_file", .text(key))) }
-            if let sshConfig { vars.append(("ansible_ssh_common_args", .text("-F " + ShellQuoting.quote(sshConfig)))) }
+            if let sshConfig {
+                let hostName = host.address.map { " -o " + ShellQuoting.quote("HostName=" + $0) } ?? ""
+                vars.append(("ansible_ssh_common_args", .text("-F " + ShellQuoting.quote(sshConfig) + hostName)))
+            }
             for (name, value) in host.attributes.sorted(by: { $0.key < $1.key }) where Variables.isValidName(name) {
                 vars.append(("opsshell_" + name, .text(value)))
             }

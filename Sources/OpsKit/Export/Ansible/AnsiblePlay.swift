@@ -14,8 +14,11 @@ struct AnsiblePlay: Sendable {
         var pairs: [(key: String, value: YAMLNode)] = [("name", .text(name)), ("hosts", .text(hosts))]
         if isLocal { pairs.append(("connection", .plain("local"))) }
         pairs.append(("gather_facts", .bool(false)))
-        // The recording stopped at its first failure, on any host.
+        // The recording stopped at its first failure, on any host; an
+        // unreachable host must stop it too, which any_errors_fatal alone
+        // does not do (the next play would run).
         pairs.append(("any_errors_fatal", .bool(true)))
+        pairs.append(("max_fail_percentage", .int(0)))
         if !prompts.isEmpty {
             pairs.append(("vars_prompt", .list(prompts.map { name in
                 .map([("name", .plain(name)), ("prompt", .text("\(name) (secret, not echoed)")), ("private", .bool(true))])

@@ -35,7 +35,7 @@ extension PlaybookBuilder {
     mutating func addJobWait(_ id: String) {
         guard let job = job(id) else { return }
         markWaited(id)
-        let delay = 30
+        let delay = 10
         var task: [(key: String, value: YAMLNode)] = [
             ("name", .text(entry.line > 0 ? "Line \(entry.line): wait for job %\(id)" : "Wait for job %\(id)")),
             ("ansible.builtin.async_status", .map([("jid", .template("{{ \(job.register).ansible_job_id }}"))])),
