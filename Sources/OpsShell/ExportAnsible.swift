@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// `opsshell export ansible [--inventory FILE] [--unattended] RECORDING DIR`.
-struct ExportCommand: AsyncParsableCommand {
+struct ExportRecording: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export", abstract: "Export a recording to another engine.",
         subcommands: [ExportAnsible.self])

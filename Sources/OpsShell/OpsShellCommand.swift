@@ -17,7 +17,7 @@ struct OpsShellCommand: AsyncParsableCommand {
             input is not a terminal, reads commands from it as a script.
             """,
         version: ShellVersion.current,
-        subcommands: [Interactive.self, RunScript.self, ReplayScript.self, GuideRunbook.self, ExportCommand.self],
+        subcommands: [Interactive.self, RunScript.self, ReplayScript.self, GuideRunbook.self, ExportRecording.self],
         defaultSubcommand: Interactive.self
     )
 }

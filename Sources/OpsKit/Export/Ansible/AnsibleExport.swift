@@ -1,6 +1,6 @@
 /// `opsshell export ansible`: a recording becomes an Ansible inventory and
 /// playbook that do what the rehearsal did, line by line, in order,
-/// stopping at the first failure (lib/README: "Export to Ansible").
+/// stopping at the first failure (README: "Beyond one bastion").
 ///
 /// Every recorded line becomes tasks or is refused with its line number:
 /// nothing is dropped. Host queries are resolved against the inventory
