@@ -20,10 +20,16 @@ struct ExportAnsible: AsyncParsableCommand {
     @Argument(help: "The directory to write to (made if missing).") var directory: String
     @ArgumentParser.Flag(name: .long, help: "Destructive commands run without pausing for the typed word (the playbook's header says so).")
     var unattended = false
-    @OptionGroup var options: SessionOptions
+    @Option(name: .long, help: ArgumentHelp("The inventory whose hosts and roles the playbook's come from (default: as for the shell).", valueName: "FILE"))
+    var inventory: String?
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("Also read plugin files from DIR (their risk ratings decide which lines pause).", valueName: "DIR"))
+    var pluginDirectories: [String] = []
 
     @MainActor
     mutating func run() async throws {
+        // Only what the export reads: the inventory and the tools' ratings.
+        let options = try SessionOptions.parse(["--no-audit"] + (inventory.map { ["--inventory", $0] } ?? [])
+            + pluginDirectories.flatMap { ["--plugins", $0] })
         let files = try AnsibleExporting.files(recording: recording, unattended: unattended, options: options)
         do {
             try files.write(to: directory)
@@ -57,6 +63,7 @@ enum AnsibleExporting {
     @MainActor
     static func replay(recording: String, check: Bool, options: SessionOptions) async throws {
         guard !options.dryRun else { throw ValidationError("replay --via ansible: use --check (Ansible's check mode) instead of --dry-run") }
+        guard options.record == nil else { throw ValidationError("replay --via ansible: --record records the shell's own sessions; Ansible's output is its own") }
         let files = try files(recording: recording, unattended: options.yes, options: options)
         var template = Array("/tmp/opsshell-ansible-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ValidationError("replay --via ansible: cannot make a temporary directory") }
@@ -74,7 +81,7 @@ enum AnsibleExporting {
         let program = getenv("OPSSHELL_ANSIBLE_PLAYBOOK").map { String(cString: $0) } ?? "ansible-playbook"
         let status: ExitStatus
         do {
-            status = try await AnsiblePlaybookRun.run(program: program, directory: directory, check: check)
+            status = try await AnsiblePlaybookRun.run(program: program, directory: directory, check: check, variables: options.variables)
         } catch {
             throw ValidationError("replay --via ansible: cannot run \(program) (\(error)); install ansible-core, or set OPSSHELL_ANSIBLE_PLAYBOOK to its ansible-playbook")
         }

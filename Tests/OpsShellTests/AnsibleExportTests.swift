@@ -277,16 +277,19 @@ struct AnsibleExportTests {
 
     @Test func replayViaAnsibleRunsThePlaybookAndCheckModeSaysShellTasksAreSkipped() async throws {
         let work = try Self.directory()
-        try "touch \(work)/ran\n".write(toFile: work + "/r.ops", atomically: true, encoding: .utf8)
+        try "set v recorded\nprintf '%s' $v > \(work)/ran\n".write(toFile: work + "/r.ops", atomically: true, encoding: .utf8)
         let env = ["OPSSHELL_ANSIBLE_PLAYBOOK": Self.ansibleBin + "/ansible-playbook", "ANSIBLE_LOCAL_TEMP": work + "/.tmp"]
         let check = try await ShellBinary.run(["replay", "--via", "ansible", "--check", work + "/r.ops"], environment: env)
         #expect(check.status == 0, "\(check.output)\(check.error)")
         #expect(check.error.contains("check mode skips shell tasks"))
         #expect(!FileManager.default.fileExists(atPath: work + "/ran"))
-        let run = try await ShellBinary.run(["replay", "--via", "ansible", work + "/r.ops"], environment: env)
+        // --set overrides the recording's value, as in the shell's replay.
+        let run = try await ShellBinary.run(["replay", "--via", "ansible", "--set", "v=it's a b", work + "/r.ops"], environment: env)
         #expect(run.status == 0, "\(run.output)\(run.error)")
         #expect(run.output.contains("PLAY RECAP"))
-        #expect(FileManager.default.fileExists(atPath: work + "/ran"))
+        #expect(try String(contentsOfFile: work + "/ran", encoding: .utf8) == "it's a b")
+        let failing = try await ShellBinary.run(["replay", "--via", "ansible", work + "/missing.ops"], environment: env)
+        #expect(failing.status != 0 && failing.error.contains("missing.ops"), "\(failing.error)")
     }
 }
 

@@ -29,18 +29,26 @@ extension AnsibleExport.Files {
 /// `ansible-playbook` on an exported directory, its output streamed to
 /// this terminal (its prompts read from it): `replay --via ansible`.
 public enum AnsiblePlaybookRun {
-    /// The argument vector, for messages and tests.
-    public static func arguments(directory: String, check: Bool) -> [String] {
+    /// The argument vector: `--set NAME=VALUE`s become `-e` with a JSON
+    /// object, which Ansible takes as exactly those strings (its `k=v` form
+    /// would split a value at blanks and quotes).
+    public static func arguments(directory: String, check: Bool, variables: [String] = []) -> [String] {
         let names = AnsibleExport.Files.names
-        return ["-i", directory + "/" + names.inventory, directory + "/" + names.playbook] + (check ? ["--check"] : [])
+        var arguments = ["-i", directory + "/" + names.inventory, directory + "/" + names.playbook] + (check ? ["--check"] : [])
+        for assignment in variables {
+            guard let equals = assignment.firstIndex(of: "=") else { continue }
+            let name = String(assignment[..<equals]), value = String(assignment[assignment.index(after: equals)...])
+            arguments += ["-e", "{" + JSONValue.quote(name) + ": " + JSONValue.quote(value) + "}"]
+        }
+        return arguments
     }
 
     /// Runs `program` (`ansible-playbook`, or a path) and returns its exit status.
     /// - Throws: when it cannot be started at all (not installed).
-    public static func run(program: String, directory: String, check: Bool) async throws -> ExitStatus {
+    public static func run(program: String, directory: String, check: Bool, variables: [String] = []) async throws -> ExitStatus {
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
         let environment = Environment.inherit.updating(["ANSIBLE_CONFIG": directory + "/" + AnsibleExport.Files.names.config])
-        let result = try await Subprocess.run(executable, arguments: Arguments(arguments(directory: directory, check: check)),
+        let result = try await Subprocess.run(executable, arguments: Arguments(arguments(directory: directory, check: check, variables: variables)),
                                               environment: environment, input: .currentStandardInput,
                                               output: .currentStandardOutput, error: .currentStandardError)
         switch result.terminationStatus {
