@@ -32,8 +32,9 @@ build:
 	$(SWIFT) build
 
 ## Run every test: Swift Testing suites, the installed binary and package,
-## the rehearsal against the lab and the lab's long-haul mode, in lanes that
-## overlap (scripts/test.sh; each lane is also a target of its own below).
+## the rehearsal against the lab (through the shell, then exported to
+## Ansible) and the lab's long-haul mode, in lanes that overlap
+## (scripts/test.sh; each lane is also a target of its own below).
 test:
 	SWIFT="$(SWIFT)" scripts/test.sh
 

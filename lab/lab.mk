@@ -4,7 +4,7 @@ LAB_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 # The shell binary lab-test drives; the top-level Makefile may set another.
 OPSSHELL ?= $(abspath .build/debug/opsshell)
 
-.PHONY: lab-up lab-down lab-status lab-test lab-long-test lab-clean
+.PHONY: lab-up lab-down lab-status lab-test lab-ansible-test lab-long-test lab-clean
 
 # Install what is missing and bring the lab up (idempotent). The last two
 # lines printed are `inventory: PATH` and `ssh_config: PATH`. LAB_LONG=1 (on
@@ -26,6 +26,11 @@ lab-status:
 lab-test:
 	swift build --build-tests
 	OPSSHELL="$(OPSSHELL)" $(LAB_DIR)/../Tests/lab/rehearse.sh
+
+# The same rehearsal exported to Ansible (opsshell export ansible) and run by
+# ansible-playbook against a fresh lab, with lab-test's checks; lab down (always).
+lab-ansible-test:
+	OPSSHELL="$(OPSSHELL)" $(LAB_DIR)/../Tests/lab/ansible.sh
 
 # The step-9 disk danger in long-haul mode, and step 11 removing it: a fresh
 # LAB_LONG=1 lab, the LongHaulLabTests suite (about ten minutes), lab down.

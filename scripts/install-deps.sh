@@ -11,12 +11,15 @@ case "${1:-run}" in
   # sshd hosts, sudo su, setsid -c, ps; python3 runs the stand-ins, curl the Consul self-check, openssl the TLS tests' certificates;
   # the shipped plugin files (plugins/) are tested against the real pgbackrest and postgresql-common (pg_lsclusters…)
   test) packages+=(openssh-server openssh-client sudo util-linux procps python3 curl openssl
-                   pgbackrest postgresql-common postgresql-15) ;;
+                   pgbackrest postgresql-common postgresql-15 python3-venv) ;;
   # unshare, dpkg-deb, readelf; python3 serves a stand-in API for the hidden-toolchain run
   install) packages+=(util-linux dpkg-dev binutils python3 gzip) ;;
   bench) packages+=(hyperfine openssh-server openssh-client pssh python3) ;;
   *) echo "usage: $0 run|test|install|bench" >&2; exit 2 ;;
 esac
+
+# ansible-core and ansible-lint for the export ansible tests, in a venv (PyPI, pinned).
+if [ "${1:-run}" = test ]; then trap '"$(dirname "$0")/install-ansible.sh" >/dev/null' EXIT; fi
 
 missing=()
 for package in "${packages[@]}"; do

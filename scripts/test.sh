@@ -5,10 +5,12 @@
 #   prepare   the Debian packages and the lab's tools are installed while the
 #             debug build and its tests compile (apt does not need the CPU)
 #   long      the long-haul lab (LAB_LONG=1) on ports and a state directory
-#             of its own; it mostly waits on its throttled restores
+#             of its own; it mostly waits on its throttled restores; then,
+#             on a fresh lab there, the rehearsal exported to Ansible
 #   unit      the Swift Testing suites, one at a time (the rehearsal's lab
-#             comes up meanwhile), then
-#   install   the static release build, make install and make deb, beside
+#             comes up meanwhile), but the Ansible export's, then
+#   install   the static release build, make install and make deb, then the
+#             Ansible export's suite (ansible-playbook), beside
 #   rehearsal the seed runbook through opsshell on the lab, the lab suites,
 #             the replay
 #
@@ -42,9 +44,13 @@ prepare_packages() {
         && Tests/Standins/consul/selfcheck.sh
 }
 build_tests() { "$SWIFT" build --build-tests; }
-long_haul() { LAB_PORT_BASE=23000 LAB_RUN=lab/run-long Tests/lab/long-haul.sh; }
-unit() { Tests/lab/swift-test.sh; }
-install() { scripts/install-test.sh; }
+long_haul() {
+    export LAB_PORT_BASE=23000 LAB_RUN=lab/run-long
+    Tests/lab/long-haul.sh && OPSSHELL=$PWD/.build/debug/opsshell Tests/lab/ansible.sh
+}
+ansible_suite=AnsibleExportTests     # Python's start-up is its time: off the unit lane's path
+unit() { Tests/lab/swift-test.sh --skip "$ansible_suite"; }
+install() { scripts/install-test.sh && Tests/lab/swift-test.sh --filter "$ansible_suite"; }
 # A fresh lab, as rehearse.sh makes it; rehearse.sh then finds it up (and
 # brings up whatever did not come up).
 lab_up() { { lab/down.sh || true; } && rm -rf lab/run && mkdir -p lab/run && lab/up.sh; }

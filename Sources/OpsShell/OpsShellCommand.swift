@@ -17,7 +17,7 @@ struct OpsShellCommand: AsyncParsableCommand {
             input is not a terminal, reads commands from it as a script.
             """,
         version: ShellVersion.current,
-        subcommands: [Interactive.self, RunScript.self, ReplayScript.self, GuideRunbook.self],
+        subcommands: [Interactive.self, RunScript.self, ReplayScript.self, GuideRunbook.self, ExportRecording.self],
         defaultSubcommand: Interactive.self
     )
 }
@@ -172,10 +172,19 @@ extension OpsShellCommand {
         @Option(name: .customLong("from"), help: "Start at this line (variables and targets before it still apply).") var from: Int?
         @ArgumentParser.Flag(name: .customLong("strict"), help: "Stop when a result differs from the recorded one.") var strict = false
         @ArgumentParser.Flag(name: .customLong("resume"), help: "Continue where the last replay of FILE stopped.") var resume = false
+        @Option(name: .customLong("via"), help: ArgumentHelp("Replay through another engine: ansible (exports, then runs ansible-playbook).", valueName: "ENGINE")) var via: String?
+        @ArgumentParser.Flag(name: .customLong("check"), help: "With --via ansible: Ansible's check mode.") var check = false
         @OptionGroup var options: SessionOptions
 
         @MainActor
         mutating func run() async throws {
+            if let via {
+                guard via == "ansible" else { throw ValidationError("--via knows only ansible") }
+                guard !step, from == nil, !strict, !resume else { throw ValidationError("--via ansible runs the whole playbook: --step, --from, --strict and --resume are the shell's own") }
+                try await AnsibleExporting.replay(recording: file, check: check, options: options)
+                return
+            }
+            guard !check else { throw ValidationError("--check goes with --via ansible; the shell's own preview is --dry-run") }
             var replay = ReplayOptions(file: file)
             replay.dryRun = options.dryRun
             replay.step = step
