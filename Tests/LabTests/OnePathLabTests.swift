@@ -30,10 +30,14 @@ struct OnePathLabTests {
         return directory.write("renamed.toml", inventory.replacingOccurrences(of: sshConfigPath, with: config))
     }
 
+    /// Node 1's REST API port, as the lab's inventory gives it: the ports
+    /// move with LAB_PORT_BASE (lab/lib.sh), so none is written here.
+    static let firstAPIPort = readFile(labInventory ?? "").firstMatch(of: /patroni_api = "127\.0\.0\.1:([0-9]+)"/).flatMap { Int($0.1) } ?? 25009
+
     /// The member that leads now and its index (0-based), asked of each REST API.
     static func leader() async throws -> Int {
         for index in 0..<3 {
-            let api = "127.0.0.1:\(25009 + index)"
+            let api = "127.0.0.1:\(firstAPIPort + index)"
             if (try? await MemberHostsProbe.leads(at: api)) == true { return index }
         }
         throw LabFailure("no member leads")
@@ -82,7 +86,7 @@ struct OnePathLabTests {
         defer { directory.remove() }
         // ho-n1's patroni_api points at a port nothing listens on, and every
         // member shares its address: nothing can say which member it is.
-        let inventory = readFile(Self.renamedInventory(in: directory)).replacingOccurrences(of: "patroni_api = \"127.0.0.1:25009\"", with: "patroni_api = \"127.0.0.1:1\"")
+        let inventory = readFile(Self.renamedInventory(in: directory)).replacingOccurrences(of: "patroni_api = \"127.0.0.1:\(Self.firstAPIPort)\"", with: "patroni_api = \"127.0.0.1:1\"")
         let file = directory.write("unknown.toml", inventory)
         let result = try await ShellBinary.run(["--inventory", file, "-c", "ssh ho-n1 'sudo systemctl restart patroni'"],
                                                environment: ["XDG_STATE_HOME": directory.path])
