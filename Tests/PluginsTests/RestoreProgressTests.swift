@@ -35,6 +35,7 @@ struct RestoreProgressTests {
         // Past the archive's figure before the end: 99%, ETA 0, never more.
         let over = try #require(JobProgress(job(seconds: 100, bytes: 1100, expected: 1000)))
         #expect(over.description.contains("(99%)") && over.etaSeconds == 0)
+        #expect(JobProgress(job(seconds: 100, bytes: 1100, expected: 1000, state: .exited(0)))?.description == "1.1 kB of 1000 B (100%)")
     }
 
     @Test("the hosts' listing carries the expected size between progress and the last line")

@@ -8,11 +8,14 @@ public struct JobProgress: Sendable, Equatable, CustomStringConvertible {
     public var expectedBytes: Int64?
     /// Bytes per second, measured; nil before it has grown.
     public var bytesPerSecond: Double?
+    /// Whether the job still runs: until it ends, never "100%".
+    public var running: Bool
 
-    public init(bytes: Int64, expectedBytes: Int64?, bytesPerSecond: Double?) {
+    public init(bytes: Int64, expectedBytes: Int64?, bytesPerSecond: Double?, running: Bool = true) {
         self.bytes = bytes
         self.expectedBytes = expectedBytes
         self.bytesPerSecond = bytesPerSecond
+        self.running = running
     }
 
     /// A running job's progress from one listing: the rate is the average
@@ -23,7 +26,8 @@ public struct JobProgress: Sendable, Equatable, CustomStringConvertible {
         guard let bytes = job.progressBytes else { return nil }
         let seconds = job.seconds ?? 0
         self.init(bytes: bytes, expectedBytes: job.expectedBytes,
-                  bytesPerSecond: job.state == .running && seconds >= 10 && bytes > 0 ? Double(bytes) / Double(seconds) : nil)
+                  bytesPerSecond: job.state == .running && seconds >= 10 && bytes > 0 ? Double(bytes) / Double(seconds) : nil,
+                  running: job.state == .running)
     }
 
     /// The progress at `later`, the rate measured since `earlier` (two
@@ -46,9 +50,9 @@ public struct JobProgress: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = JobsCommand.bytes(bytes)
         if let expectedBytes {
-            // du counts what tar has written so far, a little past the
+            // du counts what tar has written so far, which can pass the
             // archive's figure at the very end: never "100%" before it ends.
-            let percent = min(99, Int(Double(bytes) * 100 / Double(max(1, expectedBytes))))
+            let percent = min(running ? 99 : 100, Int(Double(bytes) * 100 / Double(max(1, expectedBytes))))
             text += " of \(JobsCommand.bytes(expectedBytes)) (\(percent)%)"
         }
         if let bytesPerSecond { text += ", \(JobsCommand.bytes(Int64(bytesPerSecond)))/s" }
