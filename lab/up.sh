@@ -205,7 +205,9 @@ host_fs() {
     # The host knows its own name (sudo asks) and the other lab hosts.
     { cat /etc/hosts; echo "# OpsShell rehearsal lab"; echo "127.0.1.1 $name"
       printf '127.0.0.1 %s\n' prod-db-01 "$(node_name 1)" "$(node_name 2)" "$(node_name 3)"; } >"$dir/fs/etc/hosts"
-    ln -s "$VENV/bin/wal-e" "$dir/fs/opt/wal-e/bin/wal-e"   # envdir needs an absolute path
+    # The venv's wal-e (envdir needs an absolute path), behind the fetch throttle's knob.
+    render "$LAB_DIR/node/wal-e.in" "$dir/fs/opt/wal-e/bin/wal-e" "RUN=$RUN" "LAB_DIR=$LAB_DIR" "VENV=$VENV"
+    chmod 0755 "$dir/fs/opt/wal-e/bin/wal-e"
     render "$LAB_DIR/node/etcdctl.in" "$dir/fs/usr/local/bin/etcdctl" "ETCD_PORT=$ETCD_PORT"
     render "$LAB_DIR/node/gitlab-psql.in" "$dir/fs/usr/local/bin/gitlab-psql" "PG_SOCKET_DIR=$sock" "PG_PORT=$port"
     render "$LAB_DIR/node/sshd_config.in" "$dir/sshd_config" "NAME=$name" "SSH_PORT=$5" "RUN=$RUN" "HOST_DIR=$dir"

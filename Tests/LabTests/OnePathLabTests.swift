@@ -30,10 +30,9 @@ struct OnePathLabTests {
         return directory.write("renamed.toml", inventory.replacingOccurrences(of: sshConfigPath, with: config))
     }
 
-    /// Node 1's REST API port: the lab's ports move with LAB_PORT_BASE (lab/lib.sh).
-    static var firstAPIPort: Int {
-        (ProcessInfo.processInfo.environment["LAB_PORT_BASE"].flatMap { Int($0) } ?? 25000) + 9
-    }
+    /// Node 1's REST API port, as the lab's inventory gives it: the ports
+    /// move with LAB_PORT_BASE (lab/lib.sh), so none is written here.
+    static let firstAPIPort = readFile(labInventory ?? "").firstMatch(of: /patroni_api = "127\.0\.0\.1:([0-9]+)"/).flatMap { Int($0.1) } ?? 25009
 
     /// The member that leads now and its index (0-based), asked of each REST API.
     static func leader() async throws -> Int {

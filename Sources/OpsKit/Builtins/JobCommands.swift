@@ -25,7 +25,9 @@ struct BackgroundCommand: Command {
             plan = .here(inner.shellText, risk: context.catalog.risk(of: inner.values), in: context.session)
         }
         plan.guardWords = plan.guardWords ?? inner.values
-        plan.watch = context.catalog.longRun(of: inner.values)?.progressDirectory
+        let longRun = context.catalog.longRun(of: inner.values)
+        plan.watch = longRun?.progressDirectory
+        plan.expectedBytes = longRun?.expectedBytes
         plan.followUps = []
         plan.job = Job.newID()
         return plan
@@ -49,20 +51,23 @@ struct JobsCommand: Command {
         if json {
             let rows = jobs.map { job -> [String] in
                 let status = if case .exited(let code) = job.state { String(code) } else { "" }
+                let progress = JobProgress(job)
                 return [job.id, job.host, job.user, job.state.description, status, job.seconds.map(String.init) ?? "",
-                        job.progressBytes.map(String.init) ?? "", job.lastLine, job.command]
+                        job.progressBytes.map(String.init) ?? "", job.expectedBytes.map(String.init) ?? "",
+                        progress?.bytesPerSecond.map { String(Int64($0)) } ?? "", progress?.etaSeconds.map(String.init) ?? "",
+                        job.lastLine, job.command]
             }
-            let table = RecordTable(columns: ["id", "host", "user", "state", "status", "seconds", "progress_bytes", "last_line", "command"],
-                                    rows: rows, numericColumns: ["status", "seconds", "progress_bytes"], omitsEmptyCells: true)
+            let table = RecordTable(columns: ["id", "host", "user", "state", "status", "seconds", "progress_bytes", "expected_bytes",
+                                              "rate_bytes_per_second", "eta_seconds", "last_line", "command"],
+                                    rows: rows, numericColumns: ["status", "seconds", "progress_bytes", "expected_bytes", "rate_bytes_per_second", "eta_seconds"],
+                                    omitsEmptyCells: true)
             context.console.line(table.json())
         } else if jobs.isEmpty {
             context.console.line("no jobs on \(1 + context.inventory.hosts.count) hosts")
         } else {
             let rows = jobs.map { job in
                 ["%" + job.id, job.host, job.user, job.state.description, job.age,
-                 job.progressBytes.map { bytes in
-                     JobsCommand.bytes(bytes) + (job.state == .running && (job.seconds ?? 0) > 0 ? ", \(JobsCommand.bytes(bytes / Int64(job.seconds!)))/s" : "")
-                 } ?? "", String(job.lastLine.prefix(60))]
+                 JobProgress(job)?.description ?? "", String(job.lastLine.prefix(60))]
             }
             context.console.write(RecordTable(columns: ["JOB", "HOST", "USER", "STATE", "FOR", "PROGRESS", "LAST LINE"], rows: rows).rendered(),
                                   style: .plain, to: .output)
@@ -132,7 +137,7 @@ struct JobControlCommand: Command {
         }
         for job in found where job.state != .running { context.console.notice("job %\(id) on \(job.host): \(job.state)") }
         if verb == .attach, let job = found.first(where: { $0.state == .running }) {
-            context.console.notice("attached to %\(id) (\(job.command)), running for \(job.age)\(job.progressBytes.map { ", \(JobsCommand.bytes($0)) so far" } ?? ""); Ctrl-C detaches, the job keeps running")
+            context.console.notice("attached to %\(id) (\(job.command)), running for \(job.age)\(JobProgress(job).map { ", \($0)" } ?? ""); Ctrl-C detaches, the job keeps running")
         }
         let outcome = await context.follow(found, showOutput: verb == .attach)
         if outcome.status == .interrupted {

@@ -72,6 +72,10 @@ public struct Catalog: Sendable {
     /// Whether a command line can run for hours, seen through any command
     /// it carries (`knife ssh … 'wal-e backup-fetch …'`).
     public func longRun(of words: [String]) -> LongRun? {
+        // `find DIR -delete && wal-e backup-fetch DIR LATEST`: the restore is
+        // in the list, not at its head.
+        let commands = ShellRisk.split(words)
+        if commands.count > 1 { return commands.lazy.compactMap(longRun(of:)).first }
         guard let (plugin, invocation) = tool(in: words) else { return nil }
         if let own = plugin.longRun(of: invocation) { return own }
         guard let index = plugin.embeddedCommandIndex(in: invocation.arguments), invocation.arguments.indices.contains(index),

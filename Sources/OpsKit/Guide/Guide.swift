@@ -4,11 +4,11 @@
 @MainActor
 public final class Guide {
     public let runbook: Runbook
-    public private(set) var progress: GuideProgress
+    public internal(set) var progress: GuideProgress
     let interpreter: Interpreter
     let terminal: any GuideTerminal
     let progressPath: String
-    private var console: any Console { interpreter.context.console }
+    var console: any Console { interpreter.context.console }
 
     public init(runbook: Runbook, progress: GuideProgress, progressPath: String, interpreter: Interpreter, terminal: any GuideTerminal) {
         self.runbook = runbook
@@ -48,9 +48,11 @@ public final class Guide {
             case .done:
                 progress.done.insert(step.ordinal)
                 progress.skipped.remove(step.ordinal)
+                progress.jobs = progress.jobs.filter { $0.key.step != step.ordinal }
                 progress.step += 1
             case .skip:
                 progress.skipped.insert(step.ordinal)
+                progress.jobs = progress.jobs.filter { $0.key.step != step.ordinal }
                 progress.step += 1
             case .back:
                 progress.step = previousApplicable(before: step.ordinal)
@@ -78,6 +80,9 @@ public final class Guide {
         var lines = step.commands.map(\.text)
         show(step, lines)
         await preview(lines)
+        for (place, id) in progress.jobs.sorted(by: { $0.key < $1.key }) where place.step == step.ordinal {
+            console.notice("line \(place.line) started job %\(id) before this walk was interrupted: [r]un looks for it on the hosts and does not start it again")
+        }
         while true {
             guard let answer = terminal.choose("[r]un, [s]kip, [e]dit, s[h]ell, [b]ack, [q]uit? ") else { return .quit }
             switch answer.trimmingTrailingBlanks().lowercased() {
@@ -96,6 +101,8 @@ public final class Guide {
             case "e", "edit":
                 guard let index = pickLine(lines), let edited = terminal.edit(lines[index], prompt: "[\(index + 1)] "), !edited.isEmpty else { continue }
                 lines[index] = edited
+                // An edited line is a new command: the job the old one started is not its.
+                progress.jobs[GuideProgress.StepLine(step: step.ordinal, line: index + 1)] = nil
                 show(step, lines)
                 await preview(lines)
             default:
@@ -122,7 +129,20 @@ public final class Guide {
         }
         for (index, line) in lines.enumerated() {
             console.write("▶ [\(index + 1)] \(line)\n", style: .bold, to: .error)
+            let place = GuideProgress.StepLine(step: step.ordinal, line: index + 1)
+            if let id = progress.jobs[place] {
+                // Started before the walk was interrupted: found on the
+                // hosts, never started again without the operator's word.
+                guard await resume(job: id, at: place) else { return .notDone }
+                continue
+            }
+            let before = interpreter.context.session.lastJob
             let outcome = await timed("step \(step.ordinal), line \(index + 1)") { await self.terminal.run(line, in: self.interpreter) }
+            if let job = interpreter.context.session.lastJob, job != before {
+                // Kept at once: the walk may be killed while the job runs.
+                progress.jobs[place] = job
+                _ = save()
+            }
             if outcome.status == .interrupted { return .notDone }
             guard outcome.status.isSuccess else {
                 console.error("step \(step.ordinal), line \(index + 1) failed (\(outcome.status)): \(line)")
@@ -253,7 +273,7 @@ public final class Guide {
     }
 
     /// Writes the progress, with the session's variables as they are now.
-    private func save() -> Outcome? {
+    func save() -> Outcome? {
         progress.variables = interpreter.context.session.variables.all
             .filter { !$0.variable.isSecret }.map { ($0.name, $0.variable.value) }
         let level = interpreter.context.session.targets[0]

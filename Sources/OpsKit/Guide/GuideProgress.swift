@@ -17,6 +17,7 @@ import Darwin
 ///     recording /home/op/.local/state/opsshell/guides/geo-rebuild-20261129-031502.ops
 ///     step 8
 ///     done 1 2 3 4 5 6 7
+///     job 9 1 1a2b3c
 ///     set role dr-base-db-patroni
 public struct GuideProgress: Sendable, Equatable {
     /// The runbook's file path, or a built-in runbook's name.
@@ -36,8 +37,25 @@ public struct GuideProgress: Sendable, Equatable {
     /// `export`s, so a resumed walk runs later steps in the same place.
     public var directory: String?
     public var environment: [(name: String, value: String)] = []
+    /// The detached jobs the current step's lines started (`bg`), by step
+    /// ordinal and line number: a resumed walk finds them on the hosts
+    /// instead of starting them again.
+    public var jobs: [StepLine: String] = [:]
     /// Whether the walk reached its end.
     public var finished = false
+
+    /// A line of a step: its ordinal and the line's number in it (from 1).
+    public struct StepLine: Hashable, Sendable, Comparable {
+        public var step: Int
+        public var line: Int
+
+        public init(step: Int, line: Int) {
+            self.step = step
+            self.line = line
+        }
+
+        public static func < (a: StepLine, b: StepLine) -> Bool { (a.step, a.line) < (b.step, b.line) }
+    }
 
     public init(runbook: String, fingerprint: String, recording: String, step: Int = 1) {
         self.runbook = runbook
@@ -51,7 +69,7 @@ public struct GuideProgress: Sendable, Equatable {
             && a.done == b.done && a.skipped == b.skipped && a.finished == b.finished
             && a.variables.map(\.name) == b.variables.map(\.name) && a.variables.map(\.value) == b.variables.map(\.value)
             && a.directory == b.directory && a.environment.map(\.name) == b.environment.map(\.name)
-            && a.environment.map(\.value) == b.environment.map(\.value)
+            && a.environment.map(\.value) == b.environment.map(\.value) && a.jobs == b.jobs
     }
 
     /// The progress file for a recording.
@@ -62,6 +80,7 @@ public struct GuideProgress: Sendable, Equatable {
         var lines = ["# opsshell guide progress", "runbook \(runbook)", "fingerprint \(fingerprint)", "recording \(recording)", "step \(step)"]
         lines.append((["done"] + done.sorted().map(String.init)).joined(separator: " "))
         lines.append((["skipped"] + skipped.sorted().map(String.init)).joined(separator: " "))
+        for (place, id) in jobs.sorted(by: { $0.key < $1.key }) { lines.append("job \(place.step) \(place.line) \(id)") }
         // The value as it is to the end of the line (not in the shell's
         // language, where `$` would be a reference); `\` and newlines escaped.
         for (name, value) in variables { lines.append("set \(name) \(Self.escaped(value))") }
@@ -76,6 +95,7 @@ public struct GuideProgress: Sendable, Equatable {
         var fields: [String: String] = [:]
         var variables: [(String, String)] = [], environment: [(String, String)] = []
         var finished = false
+        var jobs: [StepLine: String] = [:]
         for line in text.textLines where !line.isEmpty && !line.hasPrefix("#") {
             let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
             if parts[0] == "set" || parts[0] == "export" {
@@ -88,6 +108,10 @@ public struct GuideProgress: Sendable, Equatable {
                 fields["directory"] = Self.unescaped(parts[1])
             } else if parts[0] == "finished" {
                 finished = true
+            } else if parts[0] == "job" {
+                let fields = parts.count == 2 ? parts[1].split(separator: " ").map(String.init) : []
+                guard fields.count == 3, let step = Int(fields[0]), let number = Int(fields[1]), let id = Job.id(from: fields[2]) else { return nil }
+                jobs[StepLine(step: step, line: number)] = id
             } else {
                 fields[parts[0]] = parts.count == 2 ? parts[1] : ""
             }
@@ -100,6 +124,7 @@ public struct GuideProgress: Sendable, Equatable {
         self.variables = variables
         directory = fields["directory"]
         self.environment = environment
+        self.jobs = jobs
         self.finished = finished
     }
 

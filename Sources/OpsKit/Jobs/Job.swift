@@ -30,6 +30,9 @@ public struct Job: Sendable, Equatable {
     public var seconds: Int?
     /// The size of the directory it fills (a restore's data directory).
     public var progressBytes: Int64?
+    /// What that directory will hold at the end, when the archive said so
+    /// as the job started (a base backup's expanded size).
+    public var expectedBytes: Int64?
     /// The last line it printed.
     public var lastLine: String
     public var command: String
@@ -38,7 +41,7 @@ public struct Job: Sendable, Equatable {
     static func parse(_ listing: String, host: String) -> [Job] {
         listing.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count >= 7, !fields[0].isEmpty else { return nil }
+            guard fields.count >= 8, !fields[0].isEmpty else { return nil }
             // `?`: another user's jobs, which this login cannot read.
             let state: State
             switch fields[2] {
@@ -49,7 +52,8 @@ public struct Job: Sendable, Equatable {
             default: return nil
             }
             return Job(id: fields[0], host: host, user: fields[1], state: state, seconds: Int(fields[3]),
-                       progressBytes: Int64(fields[4]), lastLine: fields[5], command: fields[6...].joined(separator: "\t"))
+                       progressBytes: Int64(fields[4]), expectedBytes: Int64(fields[5]).flatMap { $0 > 0 ? $0 : nil },
+                       lastLine: fields[6], command: fields[7...].joined(separator: "\t"))
         }
     }
 

@@ -8,28 +8,37 @@ extension Context {
         let console = self.console
         var failed: [String] = []
         var hosts: [HostOutcome] = []
-        await withTaskGroup(of: (String, ExitStatus, String).self) { group in
+        var expectations: [String: Int64] = [:]
+        let expectedBytes = watch == nil ? nil : plan.expectedBytes
+        await withTaskGroup(of: (String, ExitStatus, String, Int64?).self) { group in
             for (target, command) in plan.steps {
-                let script = JobScripts.launch(id: id, host: target.hostLabel, command: target.applyingShellState(to: command), watch: watch)
                 group.addTask {
+                    // What the restore will come to, asked before it starts
+                    // (the archive's listing); kept with the job on the host.
+                    let expected = await expectedBytes?(target, self)
+                    let script = JobScripts.launch(id: id, host: target.hostLabel, command: target.applyingShellState(to: command),
+                                                   watch: watch, expected: expected)
                     do {
                         let output = try await executor.capture(script, on: target, limit: 4096)
                         let started = output.status.isSuccess && output.standardOutput.contains("started")
                         return (target.hostLabel, started ? .success : (output.status.isSuccess ? .exited(1) : output.status),
-                                output.standardError.trimmingTrailingBlanks())
+                                output.standardError.trimmingTrailingBlanks(), expected)
                     } catch {
-                        return (target.hostLabel, .exited(255), "\(error)")
+                        return (target.hostLabel, .exited(255), "\(error)", expected)
                     }
                 }
             }
-            for await (host, status, said) in group {
+            for await (host, status, said, expected) in group {
                 hosts.append(HostOutcome(host: host, result: .finished(status), seconds: 0))
                 if !status.isSuccess { failed.append("\(host): \(said.isEmpty ? "\(status)" : said)") }
+                expectations[host] = expected
             }
         }
         hosts.sort { $0.host < $1.host }
         console.line("job %\(id)" + (watch.map { ", progress: the size of \($0)" } ?? ""))
-        for host in hosts where host.result == .finished(.success) { console.line("  \(host.host): started, detached") }
+        for host in hosts where host.result == .finished(.success) {
+            console.line("  \(host.host): started, detached" + (expectations[host.host].map { "; expected size \(JobsCommand.bytes($0))" } ?? ""))
+        }
         for failure in failed { console.error("  \(failure)") }
         try? recorder?.note("job %\(id) on \(hosts.map(\.host).joined(separator: " "))")
         let status: ExitStatus = failed.isEmpty ? .success : .exited(1)
@@ -72,8 +81,10 @@ extension Context {
     /// highest status. Ctrl-C stops following; the job keeps running.
     func follow(_ jobs: [Job], showOutput: Bool) async -> Outcome {
         let steps = jobs.map { job -> (target: Target, command: String) in
-            (job.host == "local" ? Target.local : Target(host: job.host), JobScripts.follow(job.id, host: job.host, user: job.user, showOutput: showOutput))
+            (Self.target(of: job), JobScripts.follow(job.id, host: job.host, user: job.user, showOutput: showOutput))
         }
+        let progress = showOutput ? reportProgress(of: jobs) : nil
+        defer { progress?.cancel() }
         if steps.count == 1, let (target, command) = steps.first {
             let console = self.console
             let status = (try? await executor.run(command, on: target) { console.write(bytes: $1, to: $0) }) ?? .exited(255)
@@ -81,5 +92,36 @@ extension Context {
         }
         let outcomes = await fanOut(concurrency: nil, timeout: nil).run(steps)
         return Outcome(status: outcomes.overallStatus, hosts: outcomes)
+    }
+
+    /// Where a job's host is asked about it: as the login user, as `jobs` asks.
+    static func target(of job: Job) -> Target { job.host == "local" ? .local : Target(host: job.host) }
+
+    /// While `jobs` run, a line per host every so often beside their output:
+    /// bytes so far, the expected size, the rate since the last reading, the
+    /// ETA at that rate. Nil when none of them fills a directory.
+    func reportProgress(of jobs: [Job]) -> Task<Void, Never>? {
+        let watched = jobs.filter { $0.state == .running && $0.progressBytes != nil }
+        guard !watched.isEmpty else { return nil }
+        let context = self
+        return Task {
+            var last = watched
+            var readings = 0
+            while true {
+                // Often at first, so that a rate shows soon; then twice a
+                // minute, since each reading is a look the audit log keeps.
+                do { try await Task.sleep(for: .seconds(readings < 6 ? 10 : 30)) } catch { return }
+                readings += 1
+                for (index, job) in last.enumerated() {
+                    guard let listing = try? await context.captureStep(JobScripts.list(host: job.host, id: job.id), on: Self.target(of: job),
+                                                                       purpose: "attach: the progress of %\(job.id) on \(job.host)", limit: 1 << 16),
+                          let now = Job.parse(listing.standardOutput, host: job.host).first(where: { $0.id == job.id && $0.user == job.user }),
+                          now.state == .running, let progress = JobProgress(from: job, to: now) else { continue }
+                    guard !Task.isCancelled else { return }
+                    context.console.notice("%\(job.id) on \(job.host): \(progress)")
+                    last[index] = now
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@
 /// host. A job lives in `/var/tmp/opsshell-jobs/USER/ID@HOST/` on the host
 /// itself (0700, owned by the user it runs as): `command`, `started`, `pid`,
 /// `log` (its output), `status` (its exit status, written when it ends),
-/// `watch` (a directory whose size is its progress). The host records the
+/// `watch` (a directory whose size is its progress), `expected` (the bytes
+/// that directory will hold at the end, when known). The host records the
 /// job, so a new shell, or a colleague's, finds it there.
 enum JobScripts {
     /// Where jobs live on every host: `/var` is the host's own, and
@@ -17,7 +18,7 @@ enum JobScripts {
 
     /// Starts `command` detached from the connection: under `systemd-run`
     /// where root runs on systemd, else `setsid nohup`; prints `started`.
-    static func launch(id: String, host: String, command: String, watch: String?) -> String {
+    static func launch(id: String, host: String, command: String, watch: String?, expected: Int64? = nil) -> String {
         let dir = directory(id, host: host)
         let runner = "echo $$ > \(dir)/pid; /bin/sh -c \(ShellQuoting.quote(command)) > \(dir)/log 2>&1; "
             + "echo $? > \(dir)/status.tmp; mv \(dir)/status.tmp \(dir)/status"
@@ -28,6 +29,7 @@ enum JobScripts {
             + "mkdir \(dir) || exit 1; "
             + "printf '%s\\n' \(ShellQuoting.quote(command)) > \(dir)/command; date +%s > \(dir)/started; pwd > \(dir)/directory; "
             + (watch.map { "printf '%s\\n' \(ShellQuoting.quote($0)) > \(dir)/watch; " } ?? "")
+            + (expected.map { "echo \($0) > \(dir)/expected; " } ?? "")
             + "export OPSSHELL_JOB=\(id); "
             + "if [ \"$(id -u)\" = 0 ] && [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then "
             + "systemd-run --unit=opsshell-\(id) --collect --quiet -E OPSSHELL_JOB=\(id) /bin/sh -c \"base=$base; me=$me; \"\(ShellQuoting.quote(runner)) "
@@ -38,23 +40,24 @@ enum JobScripts {
     }
 
     /// One line per job of `host` (`id` nil: all), tab-separated:
-    /// `ID USER STATE SECONDS PROGRESS_BYTES LAST_LINE COMMAND`, where STATE
+    /// `ID USER STATE SECONDS PROGRESS_BYTES EXPECTED_BYTES LAST_LINE COMMAND`, where STATE
     /// is `running`, `exited N`, `lost` or `unreadable`.
     static func list(host: String, id: String? = nil) -> String {
         let pattern = "\"$base\"/*/\(id ?? "*")@\(host)"
         return "base=\(base); now=$(date +%s); "
             // Another user's directory is theirs alone: say it is there.
-            + "for u in \"$base\"/*/; do [ -d \"$u\" ] && ! [ -x \"$u\" ] && printf '?\\t%s\\tunreadable\\t\\t\\t\\t\\n' \"$(basename \"$u\")\"; done; "
+            + "for u in \"$base\"/*/; do [ -d \"$u\" ] && ! [ -x \"$u\" ] && printf '?\\t%s\\tunreadable\\t\\t\\t\\t\\t\\n' \"$(basename \"$u\")\"; done; "
             + "for d in \(pattern); do [ -d \"$d\" ] || continue; "
             + "u=$(basename \"$(dirname \"$d\")\"); j=$(basename \"$d\"); j=${j%@*}; "
-            + "if [ ! -r \"$d/command\" ]; then printf '%s\\t%s\\tunreadable\\t\\t\\t\\t\\n' \"$j\" \"$u\"; continue; fi; "
+            + "if [ ! -r \"$d/command\" ]; then printf '%s\\t%s\\tunreadable\\t\\t\\t\\t\\t\\n' \"$j\" \"$u\"; continue; fi; "
             + "s=$(cat \"$d/started\" 2>/dev/null || echo $now); "
             + "if [ -f \"$d/status\" ]; then state=\"exited $(cat \"$d/status\")\"; "
             + "elif p=$(cat \"$d/pid\" 2>/dev/null) && [ -n \"$p\" ] && ps -o args= -p \"$p\" 2>/dev/null | grep -qF \"/$j@\(host)\"; then state=running; "
             + "else state=lost; fi; "
             + "w=''; [ -f \"$d/watch\" ] && w=$(du -sb \"$(cat \"$d/watch\")\" 2>/dev/null | cut -f1); "
+            + "x=$(cat \"$d/expected\" 2>/dev/null); "
             + "last=$(tail -c 4096 \"$d/log\" 2>/dev/null | tr '\\r\\t' '\\n ' | grep -v '^ *$' | tail -n 1 | cut -c1-160); "
-            + "printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"$j\" \"$u\" \"$state\" $((now - s)) \"$w\" \"$last\" \"$(head -n 1 \"$d/command\" | tr '\\t' ' ')\"; "
+            + "printf '%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\t%s\\n' \"$j\" \"$u\" \"$state\" $((now - s)) \"$w\" \"$x\" \"$last\" \"$(head -n 1 \"$d/command\" | tr '\\t' ' ')\"; "
             + "done"
     }
 
@@ -68,11 +71,10 @@ enum JobScripts {
             ? "s=$(wc -c < $d/log 2>/dev/null || echo $o); if [ \"$s\" -gt \"$o\" ]; then tail -c +$((o + 1)) $d/log | head -c $((s - o)); o=$s; fi; "
             : ""
         return "base=\(base); d=\(dir); [ -d $d ] || { echo \"opsshell: no job %\(id) here\" >&2; exit 255; }; "
-            + "o=$(wc -c < $d/log 2>/dev/null || echo 0); n=0; while [ ! -f $d/status ]; do "
+            + "o=$(wc -c < $d/log 2>/dev/null || echo 0); while [ ! -f $d/status ]; do "
             + "p=$(cat $d/pid 2>/dev/null); if [ -z \"$p\" ] || ! ps -o args= -p \"$p\" 2>/dev/null | grep -qF \"/\(id)@\(host)\"; then "
             + "[ -f $d/status ] && break; echo \"opsshell: job %\(id) is lost: its process is gone and left no status\" >&2; exit 255; fi; "
             + flush
-            + (showOutput ? "n=$((n+1)); if [ $((n % 60)) = 0 ] && [ -f $d/watch ]; then echo \"opsshell: $(du -sb \"$(cat $d/watch)\" 2>/dev/null | cut -f1) bytes in $(cat $d/watch)\"; fi; " : "")
             + "sleep 0.5; done; " + flush + "exit $(cat $d/status)"
     }
 

@@ -56,8 +56,15 @@ public protocol Plugin: Sendable {
 public struct LongRun: Sendable {
     /// The directory whose size tells how far it is (`backup-fetch DIR`).
     public var progressDirectory: String?
+    /// How many bytes the directory will hold at the end, asked on a target
+    /// where the archive knows it (a base backup's expanded size); nil when
+    /// it does not. Its looks go through the one path (`captureStep`).
+    public var expectedBytes: (@Sendable (_ target: Target, _ context: Context) async -> Int64?)?
 
-    public init(progressDirectory: String? = nil) { self.progressDirectory = progressDirectory }
+    public init(progressDirectory: String? = nil, expectedBytes: (@Sendable (Target, Context) async -> Int64?)? = nil) {
+        self.progressDirectory = progressDirectory
+        self.expectedBytes = expectedBytes
+    }
 }
 
 /// A line the interpreter gave to a plugin: the tool's command line within

@@ -20,6 +20,9 @@ public struct RunPlan: Sendable {
     public var job: String?
     /// A directory whose size is the job's progress (a restore's target).
     public var watch: String?
+    /// What the watched directory will hold at the end, asked per target
+    /// as the job starts (see `LongRun.expectedBytes`).
+    public var expectedBytes: (@Sendable (Target, Context) async -> Int64?)?
     /// Commands the plugin runs after the steps, each through the same path
     /// (`systemctl status` after `systemctl start`): shown in dry-run and
     /// confirmation, audited as they run.

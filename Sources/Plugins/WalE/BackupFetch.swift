@@ -33,9 +33,15 @@ extension WalEPlugin {
     }
 
     /// A restore runs for hours on a real cluster: the shell suggests `bg`,
-    /// and a job of it shows how much of DIR is there.
+    /// and a job of it shows how much of DIR is there, of how much the
+    /// archive says the backup holds.
     public func longRun(of invocation: ToolInvocation) -> LongRun? {
-        Self.fetchDirectory(invocation, grammar: grammar).map { LongRun(progressDirectory: $0) }
+        guard let directory = Self.fetchDirectory(invocation, grammar: grammar),
+              let verb = invocation.arguments.firstIndex(of: "backup-fetch") else { return nil }
+        let positionals = grammar.resolve(invocation.arguments).positionals
+        let size = BackupSize(command: invocation.wrappers + [invocation.executable] + invocation.arguments[..<verb],
+                              query: positionals.count > 1 ? positionals[1] : "LATEST")
+        return LongRun(progressDirectory: directory, expectedBytes: { target, context in await size.bytes(on: target, in: context) })
     }
 
     /// The DIR of a `backup-fetch DIR NAME` line.
