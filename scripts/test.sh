@@ -12,7 +12,9 @@
 #   install   the static release build, make install and make deb, then the
 #             Ansible export's suite (ansible-playbook), beside
 #   rehearsal the seed runbook through opsshell on the lab, the lab suites,
-#             the replay
+#             the replay, beside
+#   guide     the guided rebuild killed mid-restore and resumed, on a lab
+#             of its own (it waits on a throttled restore)
 #
 # Test binaries run directly (Tests/lab/swift-test.sh), not through
 # `swift test`: SwiftPM holds a lock on .build while the release build runs.
@@ -55,7 +57,9 @@ install() { scripts/install-test.sh && Tests/lab/swift-test.sh --filter "$ansibl
 # brings up whatever did not come up).
 lab_up() { { lab/down.sh || true; } && rm -rf lab/run && mkdir -p lab/run && lab/up.sh; }
 reuse=1
-rehearsal() { OPSSHELL=$PWD/.build/debug/opsshell LAB_TEST_REUSE=$reuse Tests/lab/rehearse.sh; }
+guide_test=guideGeoRebuild
+rehearsal() { OPSSHELL=$PWD/.build/debug/opsshell LAB_TEST_REUSE=$reuse LAB_SKIP=$guide_test Tests/lab/rehearse.sh; }
+guide() { LAB_PORT_BASE=22000 LAB_RUN=lab/run-guide Tests/lab/suite.sh "$guide_test"; }
 
 # Wait for background lanes by PID; a failed one is remembered by name.
 declare -A running=()
@@ -77,8 +81,9 @@ lane unit unit || failed+=(unit)
 # Not a test: when it failed, the rehearsal starts from a clean lab itself.
 wait "$p_up" || { echo "make test: the rehearsal starts from a clean lab"; reuse=; }
 start install install; p_install=$!
+start guide guide; p_guide=$!
 lane rehearsal rehearsal || failed+=(rehearsal)
-finish "$p_install" "$p_long"
+finish "$p_install" "$p_guide" "$p_long"
 
 echo "make test: $((SECONDS - t0)) s"
 if ((${#failed[@]})); then echo "make test: FAILED: ${failed[*]}"; exit 1; fi
