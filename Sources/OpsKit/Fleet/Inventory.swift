@@ -83,8 +83,8 @@ extension Inventory {
 
     /// Parses inventory TOML; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(FleetError) -> Inventory {
-        if let line = TOMLPositions.lineOfForbiddenCharacter(in: text) {
-            throw .badInventory(file: file, line: line, field: nil, problem: "not valid TOML: a control character, or a non-ASCII one outside quotes, is not allowed here; remove it or quote the key")
+        if let hazard = TOMLHazard.first(in: text) {
+            throw .badInventory(file: file, line: hazard.line, field: nil, problem: "not valid TOML: \(hazard.problem)")
         }
         let table: TOMLTable
         do {

@@ -20,8 +20,8 @@ public enum PluginFileReader {
 
     /// Parses plugin-file TOML; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(PluginFileError) -> [FilePlugin] {
-        if let line = TOMLPositions.lineOfForbiddenCharacter(in: text) {
-            throw PluginFileError(file: file, line: line, problem: "not valid TOML: a control character, or a non-ASCII one outside quotes, is not allowed here; remove it or quote the key")
+        if let hazard = TOMLHazard.first(in: text) {
+            throw PluginFileError(file: file, line: hazard.line, problem: "not valid TOML: \(hazard.problem)")
         }
         let table: TOMLTable
         do {
