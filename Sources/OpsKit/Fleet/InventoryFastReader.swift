@@ -25,7 +25,9 @@ enum InventoryFastReader {
             var document = InventoryDocument()
             var hosts: [InventoryDocument.HostEntry] = []
             var hostNames: Set<String> = []
-            var keys: Set<String> = []  // of the table being read
+            hostNames.reserveCapacity(bytes.count / 64)
+            // Of the table being read: a few, so a list is faster than a set.
+            var keys: [String] = []
             while true {
                 skipBlanks()
                 guard let byte else { break }
@@ -46,7 +48,8 @@ enum InventoryFastReader {
                 skipBlanks()
                 guard skip("=") else { return nil }
                 skipBlanks()
-                guard let value = value(inArray: false), endOfLine(), keys.insert(key).inserted else { return nil }
+                guard let value = value(inArray: false), endOfLine(), !keys.contains(key) else { return nil }
+                keys.append(key)
                 if hosts.isEmpty {
                     guard key != "hosts" else { return nil }
                     document.settings.append(.init(key: key, value: value))

@@ -41,18 +41,21 @@ private struct Scan {
 
     mutating func run<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> TOMLHazard? where Bytes.Index == Int {
         var index = bytes.startIndex
-        var quote: [UInt8]?  // the delimiter of the string we are in
+        // The string we are in: its quote byte, and 1 or 3 of them (0: none).
+        var quote: UInt8 = 0
+        var quotes = 0
         var comment = false
-        func starts(_ delimiter: [UInt8]) -> Bool {
-            bytes.endIndex - index >= delimiter.count && delimiter.indices.allSatisfy { bytes[index + $0] == delimiter[$0] }
+        /// Whether `count` quote bytes `byte` start at `index`.
+        func starts(_ byte: UInt8, _ count: Int) -> Bool {
+            bytes.endIndex - index >= count && (count == 1 || (bytes[index + 1] == byte && bytes[index + 2] == byte)) && bytes[index] == byte
         }
         while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == 0x0A {
                 line += 1
                 comment = false
-                if quote?.count == 1 { quote = nil }  // toml++ reports the unclosed string
-                if quote == nil, open.isEmpty { atStatement = true }
+                if quotes == 1 { quotes = 0 }  // toml++ reports the unclosed string
+                if quotes == 0, open.isEmpty { atStatement = true }
                 index += 1
                 continue
             }
@@ -60,11 +63,11 @@ private struct Scan {
                 return TOMLHazard(line: line, problem: "a control character (U+\(hex(byte))) is not allowed; remove it")
             }
             if comment { index += 1; continue }
-            if let delimiter = quote {
+            if quotes > 0 {
                 // An escape in a basic string skips the escaped byte, but not
                 // a newline (a line-ending backslash in """…""").
-                if delimiter[0] == 0x22, byte == 0x5C { index += index + 1 < bytes.endIndex && bytes[index + 1] != 0x0A ? 2 : 1; continue }
-                if starts(delimiter) { index += delimiter.count; quote = nil; continue }
+                if quote == 0x22, byte == 0x5C { index += index + 1 < bytes.endIndex && bytes[index + 1] != 0x0A ? 2 : 1; continue }
+                if byte == quote, starts(quote, quotes) { index += quotes; quotes = 0; continue }
                 index += 1
                 continue
             }
@@ -92,9 +95,9 @@ private struct Scan {
             expectsValue = false
             switch byte {
             case 0x22, 0x27:
-                let tripled = [byte, byte, byte]
-                quote = starts(tripled) ? tripled : [byte]
-                index += quote!.count
+                quote = byte
+                quotes = starts(byte, 3) ? 3 : 1
+                index += quotes
                 continue
             case 0x5B:
                 open.append(byte)
