@@ -64,7 +64,8 @@ struct SessionOptions: ParsableArguments {
         let console = TerminalConsole()
         // A broken plugin file disables its tool, never the shell: a warning, and `plugins` lists it.
         let pluginFiles = PluginLoad.load(directories: PluginLoad.directories(extra: pluginDirectories),
-                                          required: Set(pluginDirectories), besides: BuiltinPlugins.all)
+                                          required: Set(pluginDirectories), besides: BuiltinPlugins.all,
+                                          cache: PluginLoad.defaultCache())
         for problem in pluginFiles.problems { console.notice("plugin file: \(problem); that tool is not loaded (`plugins` lists what is)") }
         let catalog = Catalog(commands: Builtins.all, plugins: BuiltinPlugins.all + pluginFiles.plugins, pluginFiles: pluginFiles)
         let hosts = try loadInventory()

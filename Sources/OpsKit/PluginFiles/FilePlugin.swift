@@ -7,17 +7,36 @@ public struct FilePlugin: Plugin {
     public let name: String
     public let summary: String
     public let executables: [String]
-    public let examples: [String]
-    public let grammar: ToolGrammar
     /// The file it was read from.
     public let file: String?
+    /// Everything else the file says, parsed when the tool is first used:
+    /// a file the cache vouches for is not parsed at start-up.
+    let source: PluginFileSource
+
+    public var grammar: ToolGrammar { body.grammar }
+    public var examples: [String] { body.examples }
     /// The risk of a line that names none of the subcommands.
-    let defaultRisk: Risk
+    var defaultRisk: Risk { body.defaultRisk }
     /// What the file says about each subcommand path (`""` for the tool
     /// itself, `stanza-create`, `kv get`).
-    let commands: [String: CommandDetails]
+    var commands: [String: CommandDetails] { body.commands }
     /// Where the values of flags come from, by every spelling.
-    let flagValues: [String: ValueSource]
+    var flagValues: [String: ValueSource] { body.flagValues }
+    var body: Body { source.body(of: name) }
+
+    /// What a tool's file says beyond its name, summary and executables.
+    struct Body: Sendable {
+        var grammar: ToolGrammar
+        var examples: [String]
+        var defaultRisk: Risk
+        var commands: [String: CommandDetails]
+        var flagValues: [String: ValueSource]
+
+        /// For a tool whose file no longer parses as it did when cached
+        /// (it cannot, short of a corrupt cache): every line of it confirms
+        /// as destroying data, so a bad cache can only ask for more care.
+        static let unreadable = Body(grammar: ToolGrammar(), examples: [], defaultRisk: .destroysData, commands: [:], flagValues: [:])
+    }
 
     /// A subcommand's positional arguments, output, checks and guard.
     struct CommandDetails: Sendable {

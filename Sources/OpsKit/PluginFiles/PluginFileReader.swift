@@ -20,8 +20,8 @@ public enum PluginFileReader {
 
     /// Parses plugin-file TOML; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(PluginFileError) -> [FilePlugin] {
-        if let line = TOMLPositions.lineOfForbiddenCharacter(in: text) {
-            throw PluginFileError(file: file, line: line, problem: "not valid TOML: a control character, or a non-ASCII one outside quotes, is not allowed here; remove it or quote the key")
+        if let hazard = TOMLHazard.first(in: text) {
+            throw PluginFileError(file: file, line: hazard.line, problem: "not valid TOML: \(hazard.problem)")
         }
         let table: TOMLTable
         do {
@@ -31,30 +31,42 @@ public enum PluginFileReader {
         } catch {
             throw PluginFileError(file: file, problem: "not valid TOML: \(error)")
         }
-        var reader = FileFields(file: file, positions: TOMLPositions(text))
-        return try reader.plugins(in: table)
+        var reader = FileFields(file: file, text: text)
+        let tools = try reader.plugins(in: table)
+        let source = PluginFileSource(file: file, text: text, bodies: Dictionary(tools.map { ($0.name, $0.body) }, uniquingKeysWith: { _, last in last }))
+        return tools.map { FilePlugin(name: $0.name, summary: $0.summary, executables: $0.executables, file: file, source: source) }
     }
 }
 
 /// The walk over one file's tables, with what errors need to say where.
 struct FileFields {
     let file: String
-    let positions: TOMLPositions
+    /// The file's text, for the line of a field when there is an error
+    /// (finding every key's line up front was a third of reading a file).
+    let text: String
+
+    /// A tool as the file describes it.
+    struct Tool {
+        var name: String
+        var summary: String
+        var executables: [String]
+        var body: FilePlugin.Body
+    }
 
     func fail(_ field: String, _ problem: String) -> PluginFileError {
-        PluginFileError(file: file, line: positions.line(of: field), field: field, problem: problem)
+        PluginFileError(file: file, line: TOMLPositions(text).line(of: field), field: field, problem: problem)
     }
 
     static let toolKeys: Set = ["name", "summary", "executables", "examples", "risk", "arguments", "flags", "subcommands", "output", "checks", "guard"]
     static let subcommandKeys: Set = ["help", "risk", "aliases", "arguments", "flags", "subcommands", "output", "checks", "guard"]
 
-    mutating func plugins(in table: TOMLTable) throws(PluginFileError) -> [FilePlugin] {
+    mutating func plugins(in table: TOMLTable) throws(PluginFileError) -> [Tool] {
         for key in table.keys where !Self.toolKeys.contains(key) && key != "tools" {
             throw fail(key, "unknown field; the top level takes \((Self.toolKeys.sorted() + ["tools"]).joined(separator: ", "))")
         }
         let name = try string("name", in: table, at: "", required: true)!
         let summary = try string("summary", in: table, at: "", required: true)!
-        var plugins: [FilePlugin] = []
+        var plugins: [Tool] = []
         if table["executables"] != nil {
             plugins.append(try tool(name, table, at: "", summary: summary))
         } else if let stray = Self.toolKeys.subtracting(["name", "summary"]).sorted().first(where: { table[$0] != nil }) {
@@ -76,7 +88,7 @@ struct FileFields {
         return plugins
     }
 
-    private func tool(_ name: String, _ table: TOMLTable, at prefix: String, summary inherited: String) throws(PluginFileError) -> FilePlugin {
+    private func tool(_ name: String, _ table: TOMLTable, at prefix: String, summary inherited: String) throws(PluginFileError) -> Tool {
         let executables = try strings("executables", in: table, at: prefix) ?? []
         guard !executables.isEmpty else { throw fail(prefix + "executables", "must list at least one executable name, e.g. [\"\(name)\"]") }
         for executable in executables where executable.isEmpty || executable.contains(where: { $0 == "/" || $0 == " " || $0 == "\t" }) || executable.hasPrefix("-") {
@@ -89,9 +101,9 @@ struct FileFields {
         let flags = try self.flags(table, at: prefix, into: &flagValues)
         let subcommands = try self.subcommands(table, at: prefix, path: [], commands: &commands, flagValues: &flagValues)
         let grammar = ToolGrammar(flags: flags, subcommands: subcommands, argumentsBeforeSubcommand: subcommands.isEmpty ? 0 : top.arguments.count)
-        return FilePlugin(name: name, summary: try string("summary", in: table, at: prefix) ?? inherited, executables: executables,
-                          examples: try strings("examples", in: table, at: prefix) ?? [], grammar: grammar, file: file,
-                          defaultRisk: try risk("risk", in: table, at: prefix) ?? .changesState, commands: commands, flagValues: flagValues)
+        let body = FilePlugin.Body(grammar: grammar, examples: try strings("examples", in: table, at: prefix) ?? [],
+                                   defaultRisk: try risk("risk", in: table, at: prefix) ?? .changesState, commands: commands, flagValues: flagValues)
+        return Tool(name: name, summary: try string("summary", in: table, at: prefix) ?? inherited, executables: executables, body: body)
     }
 
     private func subcommands(_ table: TOMLTable, at prefix: String, path: [String], commands: inout [String: FilePlugin.CommandDetails],

@@ -35,10 +35,21 @@ public struct PluginLoad: Sendable {
         return found + extra
     }
 
+    /// The cache of plugin files read before:
+    /// `$XDG_CACHE_HOME/opsshell/plugin-files` (default `~/.cache`).
+    public static func defaultCache() -> String? { PluginFileCache.defaultPath() }
+
     /// Reads every `*.toml` in `directories` (missing ones skipped, unless
     /// named in `required`), refusing a tool whose executables a built-in or
-    /// an earlier file already runs.
-    public static func load(directories: [String], required: Set<String> = [], besides builtins: [any Plugin]) -> PluginLoad {
+    /// an earlier file already runs. With a `cache` file (see
+    /// `PluginFileCache`), a file read before and unchanged is not parsed
+    /// until its tool is used.
+    public static func load(directories: [String], required: Set<String> = [], besides builtins: [any Plugin],
+                            cache: String? = nil) -> PluginLoad {
+        let identity = cache.map { _ in PluginFileCache.identity() } ?? ""
+        let cached = cache.map { PluginFileCache.read($0, identity: identity) } ?? PluginFileCache()
+        var fresh = cached
+        var seen: Set<String> = []
         var load = PluginLoad()
         load.directories = directories
         var byName: [String: FilePlugin] = [:]
@@ -53,11 +64,23 @@ public struct PluginLoad: Sendable {
             }
             for file in files {
                 let tools: [FilePlugin]
-                do {
-                    tools = try PluginFileReader.read(file)
-                } catch {
-                    load.problems.append(error)
-                    continue
+                // Stamped before reading: a change while it is read shows next time.
+                let stamp = PluginFileCache.Stamp(of: file)
+                seen.insert(file)
+                if let stamp, let entry = cached.entries[file], entry.stamp == stamp {
+                    let source = PluginFileSource(file: file, text: entry.text, bodies: nil)
+                    tools = entry.tools.map { FilePlugin(name: $0.name, summary: $0.summary, executables: $0.executables, file: file, source: source) }
+                } else {
+                    fresh.entries[file] = nil
+                    do {
+                        tools = try PluginFileReader.read(file)
+                    } catch {
+                        load.problems.append(error)
+                        continue
+                    }
+                    if let stamp, let source = tools.first?.source {
+                        fresh.entries[file] = .init(stamp: stamp, text: source.text, tools: tools.map { ($0.name, $0.summary, $0.executables) })
+                    }
                 }
                 for tool in tools {
                     if let (executable, owner) = tool.executables.lazy.compactMap({ name in taken[name].map { (name, $0) } }).first {
@@ -77,6 +100,13 @@ public struct PluginLoad: Sendable {
             }
         }
         load.plugins = order.compactMap { byName[$0] }
+        if let cache {
+            // Files of other directories (another --plugins) stay while they exist.
+            for path in fresh.entries.keys where !seen.contains(path) && PluginFileCache.Stamp(of: path) == nil { fresh.entries[path] = nil }
+            if fresh.entries.count != cached.entries.count || fresh.entries.contains(where: { cached.entries[$0.key]?.stamp != $0.value.stamp }) {
+                fresh.write(cache, identity: identity)
+            }
+        }
         return load
     }
 
