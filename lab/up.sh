@@ -242,7 +242,7 @@ for n in "${NODES[@]}"; do
     render "$LAB_DIR/node/gitlab-patronictl.in" "$d/fs/usr/local/bin/gitlab-patronictl" "VENV=$VENV" "NODE_DIR=$d"
     chmod 0755 "$d/fs/usr/local/bin/"*
     render "$LAB_DIR/node/patroni.yml.in" "$d/patroni.yml" "N=$n" "NAME=$name" "API_PORT=$(api_port "$n")" \
-        "ETCD_PORT=$ETCD_PORT" "PG_PORT=$(pg_port "$n")" "LAB_DIR=$LAB_DIR"
+        "ETCD_PORT=$ETCD_PORT" "PG_PORT=$(pg_port "$n")" "LAB_DIR=$LAB_DIR" "RUN=$RUN"
     if [[ -n $LONG ]]; then
         # Small WAL settings, so that only a replication slot keeps WAL beyond
         # a restartpoint; replicas restore the archive through the throttle

@@ -5,16 +5,20 @@
 # (Patroni's bundled patroni_wale_restore cannot be used: WAL-E's file
 # backend leaves the backup-list size/stop columns empty and it crashes.)
 # Patroni calls: wale-replica.sh --scope=.. --role=replica --datadir=.. --connstring=.. [--no_leader=1]
+#   --lab_run=..: the lab's state directory (lab/run unless LAB_RUN moved it)
 set -euo pipefail
 datadir=
+run=$(cd "$(dirname "$0")/.." && pwd)/run
 for arg; do
-    case $arg in --datadir=*) datadir=${arg#--datadir=} ;; esac
+    case $arg in
+        --datadir=*) datadir=${arg#--datadir=} ;;
+        --lab_run=*) run=${arg#--lab_run=} ;;
+    esac
 done
 [[ -n $datadir ]] || { echo "wale-replica.sh: no --datadir given" >&2; exit 2; }
 mkdir -p "$datadir"
 chmod 0700 "$datadir"
 cd /tmp   # envdir needs a readable working directory
-run=$(cd "$(dirname "$0")/.." && pwd)/run
 fetch() { /usr/bin/envdir /etc/wal-e.d/env /opt/wal-e/bin/wal-e backup-fetch "$1" LATEST; }
 [[ -f $run/long-haul.env ]] || { fetch "$datadir"; exit; }
 
