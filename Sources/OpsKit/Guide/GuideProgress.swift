@@ -38,6 +38,8 @@ public struct GuideProgress: Sendable, Equatable {
     public var environment: [(name: String, value: String)] = []
     /// Whether the walk reached its end.
     public var finished = false
+    /// The procedure walked (its slug), when the runbook has several.
+    public var procedure: String?
 
     public init(runbook: String, fingerprint: String, recording: String, step: Int = 1) {
         self.runbook = runbook
@@ -51,7 +53,7 @@ public struct GuideProgress: Sendable, Equatable {
             && a.done == b.done && a.skipped == b.skipped && a.finished == b.finished
             && a.variables.map(\.name) == b.variables.map(\.name) && a.variables.map(\.value) == b.variables.map(\.value)
             && a.directory == b.directory && a.environment.map(\.name) == b.environment.map(\.name)
-            && a.environment.map(\.value) == b.environment.map(\.value)
+            && a.environment.map(\.value) == b.environment.map(\.value) && a.procedure == b.procedure
     }
 
     /// The progress file for a recording.
@@ -60,6 +62,7 @@ public struct GuideProgress: Sendable, Equatable {
     /// The file's text.
     public var text: String {
         var lines = ["# opsshell guide progress", "runbook \(runbook)", "fingerprint \(fingerprint)", "recording \(recording)", "step \(step)"]
+        if let procedure { lines.append("procedure \(procedure)") }
         lines.append((["done"] + done.sorted().map(String.init)).joined(separator: " "))
         lines.append((["skipped"] + skipped.sorted().map(String.init)).joined(separator: " "))
         // The value as it is to the end of the line (not in the shell's
@@ -101,6 +104,7 @@ public struct GuideProgress: Sendable, Equatable {
         directory = fields["directory"]
         self.environment = environment
         self.finished = finished
+        procedure = fields["procedure"]
     }
 
     /// Writes the file so that a crash leaves the old or the new one whole.

@@ -9,6 +9,7 @@ extension RunbookStep {
         var stack = [start]
         return commands.map { command in
             let target = stack[stack.count - 1]
+            guard Self.mayMoveTarget(command.text) else { return (command, target) }
             let words = (try? Words(parsing: command.text))?.words.map { (try? $0.value(in: variables)) ?? $0.symbolicText } ?? []
             if words.count == 2, words[0] == "ssh" {
                 stack.append(Target(host: words[1]))
@@ -19,6 +20,15 @@ extension RunbookStep {
             }
             return (command, target)
         }
+    }
+
+    /// Whether a line may be `ssh HOST`, `sudo su…` or `exit`: a plain first
+    /// word that is none of them cannot be, whatever follows (parsing every
+    /// line of a 100,000-line block to find out took a fifth of its listing).
+    static func mayMoveTarget(_ text: String) -> Bool {
+        let head = text.utf8.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }
+        let plain = head.allSatisfy { (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || "-_./".utf8.contains($0) }
+        return !plain || head.elementsEqual("ssh".utf8) || head.elementsEqual("sudo".utf8) || head.elementsEqual("exit".utf8)
     }
 
     /// The `when NAME=VALUE` conditions this step has, unmet in `variables`:
