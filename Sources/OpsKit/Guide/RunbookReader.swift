@@ -283,12 +283,13 @@ struct RunbookReader {
     /// Ends a fence never closed by a fence, at `line` (not part of it):
     /// an error for a block that may hold commands, else a warning.
     private mutating func endFence(at line: Int, why: String) throws(RunbookError) {
-        guard let open = fence else { return }
+        guard var open = fence else { return }
         fence = nil
+        while open.lines.last?.isBlankLine == true { open.lines.removeLast() }
         guard let language = RunbookBlock.language(of: open.fence.info) else { throw .unclosedFence(source, line: open.line) }
         let mark = String(repeating: open.fence.character, count: open.fence.length)
         warnings.append(RunbookWarning(line: open.line, message: "the \(mark)\(language) block opened here is never closed; "
-            + "it runs to \(why) (line \(line - 1)), as GitLab and GitHub show it; close it with \(mark) after its last line"))
+            + "it runs to \(why) (line \(open.line + max(1, open.lines.count))), as GitLab and GitHub show it; close it with \(mark) after its last line"))
         step?.blocks.append(RunbookBlock(info: open.fence.info, line: open.line, lines: open.lines))
     }
 

@@ -68,11 +68,15 @@ struct ShellLineScan {
             case .single:
                 if byte == UInt8(ascii: "'") { contexts.removeLast() }
                 index += 1
+                atWordStart = false  // `'a'#` is no comment
+                atCommandStart = false
                 continue
             case .double:
                 if byte == UInt8(ascii: "\\") {
                     if index + 1 == end { endsInBackslash = true }
                     index += 2
+                    atWordStart = false
+                    atCommandStart = false
                 } else if byte == UInt8(ascii: "$"), ascii(index + 1) == UInt8(ascii: "(") {
                     contexts.append(.substitution)
                     index += 2
@@ -81,6 +85,8 @@ struct ShellLineScan {
                 } else {
                     if byte == UInt8(ascii: "\"") { contexts.removeLast() }
                     index += 1
+                    atWordStart = false
+                    atCommandStart = false
                 }
                 continue
             default:

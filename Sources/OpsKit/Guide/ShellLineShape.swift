@@ -12,7 +12,9 @@ enum ShellLineShape {
         guard !bytes.contains(0x09) else { return false }
         let word = bytes.prefix { !isBlank($0) }
         let rest = bytes.dropFirst(word.count).drop(while: isBlank)
-        if ["[", "[[", "(", "{", "!"].contains(where: { word.elementsEqual($0.utf8) }) { return true }
+        if ["[", "[[", "(", "{", "!", "function"].contains(where: { word.elementsEqual($0.utf8) }) { return true }
+        // `restart() {`: a function's definition.
+        if word.count > 2, word.suffix(2).elementsEqual("()".utf8), isCommandWord(word.dropLast(2)) { return true }
         guard isCommandWord(word) || isAssignment(word) else { return false }
         if rest.first == UInt8(ascii: "="), rest.dropFirst().first.map(isBlank) ?? true { return false }
         if sqlWords.contains(String(decoding: word, as: UTF8.self)) { return false }
