@@ -3,8 +3,12 @@
 extension MarkdownLine {
     /// The bullet-list item (`-`, `*`, `+`) this line starts, indented at
     /// most 3 columns, and the column its text starts at.
-    var bulletItem: ListItem? {
-        guard indent <= 3, let mark = body.first, "-*+".contains(mark) else { return nil }
+    var bulletItem: ListItem? { bulletItem(within: 0) }
+
+    /// A bullet item inside a list item whose text starts at column `base`:
+    /// indented at most 3 columns past it.
+    func bulletItem(within base: Int) -> ListItem? {
+        guard indent - base <= 3, indent >= base, let mark = body.first, "-*+".contains(mark) else { return nil }
         let afterMark = body.dropFirst()
         if afterMark.isBlankLine { return ListItem(number: "", indent: indent, contentColumn: indent + 2, text: afterMark.prefix(0)) }
         guard afterMark.first == " " || afterMark.first == "\t" else { return nil }

@@ -16,7 +16,8 @@ extension RunbookReader {
             step?.prose.append(shown.trimmingTrailingBlanks())
         }
         if step != nil, shown.contains("`") {
-            for span in MarkdownLine.codeSpans(shown[...]) where ShellLineShape.startsWithKnownTool(span) {
+            // A tool's name alone (`patroni`) is a word in a sentence, not a command.
+            for span in MarkdownLine.codeSpans(shown[...]) where span.contains(" ") && ShellLineShape.startsWithKnownTool(span) {
                 step?.inline.append(RunbookCommand(text: String(span), line: line, kind: .suggested))
             }
         }

@@ -92,6 +92,9 @@ struct RunbookReader {
     private var inParagraph = false
     private var sections: [RunbookSection] = []
     private var tasks = 0
+    /// The last list step's number as written and as numbered, until a heading.
+    private var lastItemWritten: String?
+    private var lastItemNumber: Int?
 
     enum StepKind {
         case item(contentColumn: Int)
@@ -218,7 +221,12 @@ struct RunbookReader {
             if number.isEmpty {
                 tasks += 1
                 number = String(tasks)
+            } else if number == "1", lastItemWritten == "1", let last = lastItemNumber {
+                // `1.` on every item (GitLab's habit) renders 1, 2, 3.
+                number = String(last + 1)
             }
+            lastItemWritten = String(item.number)
+            lastItemNumber = Int(number)
             step = Draft(number: number, line: line, kind: .item(contentColumn: item.contentColumn), checked: box?.checked,
                          section: sections.last)
             containers = [item.contentColumn]
@@ -231,14 +239,29 @@ struct RunbookReader {
                 inParagraph = !itemText.isBlankLine
             }
         } else {
-            if let item = markdown.listItem, step != nil { containers.append(item.contentColumn) }
+            let base = containers.last ?? 0
+            if step != nil, let item = markdown.bulletItem(within: base) ?? (markdown.indent - base <= 3 ? nestedOrdered(markdown) : nil) {
+                containers.append(item.contentColumn)
+            }
             if case .item(let column) = step?.kind {
+                // Text outside the item (not a lazy line) ends its list: a `1.` after it starts again.
+                if markdown.indent < column, !inParagraph, !markdown.body.isBlankLine { lastItemWritten = nil }
                 try addText(markdown.dedented(by: column), line: line)
             } else {
                 try addText(text, line: line)
             }
             inParagraph = !markdown.body.isBlankLine
         }
+    }
+
+    /// An ordered item at any indentation (`MarkdownLine.orderedItem` takes
+    /// at most 3 columns: a step's).
+    private func nestedOrdered(_ markdown: MarkdownLine) -> MarkdownLine.ListItem? {
+        guard markdown.indent > 3 else { return markdown.orderedItem }
+        let shifted = MarkdownLine(String(markdown.body))
+        guard var item = shifted.orderedItem else { return nil }
+        item.contentColumn += markdown.indent
+        return item
     }
 
     private var isInHeadingStep: Bool {
@@ -255,6 +278,7 @@ struct RunbookReader {
         let text = MarkdownLine.headingText(heading.text)
         if let (number, title) = MarkdownLine.stepNumber(inHeading: text) {
             finishStep()
+            lastItemWritten = nil
             let box = MarkdownLine.checkbox(title)
             step = Draft(number: String(number), line: line, kind: .heading(level: heading.level), checked: box?.checked,
                          section: sections.last)
@@ -266,6 +290,7 @@ struct RunbookReader {
             finishStep()
             containers = []
             tasks = 0
+            lastItemWritten = nil
             let shown = try addText(String(text), line: line)
             let title = String(shown.strippedOfBlanks)
             if heading.level == 1, self.title == nil { self.title = title }
