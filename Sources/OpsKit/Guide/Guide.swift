@@ -169,8 +169,9 @@ public final class Guide {
         var edited = step
         var index = 0
         for blockIndex in edited.blocks.indices {
-            for commandIndex in edited.blocks[blockIndex].commands.indices where index < lines.count {
-                edited.blocks[blockIndex].commands[commandIndex].text = lines[index]
+            for candidate in edited.blocks[blockIndex].candidates.indices
+            where index < lines.count && edited.blocks[blockIndex].candidates[candidate].kind == .command {
+                edited.blocks[blockIndex].candidates[candidate].text = lines[index]
                 index += 1
             }
         }

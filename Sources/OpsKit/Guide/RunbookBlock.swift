@@ -20,10 +20,7 @@ public struct RunbookBlock: Sendable, Equatable {
     public var language: String?
 
     /// The commands to run: the candidates read as commands.
-    public var commands: [RunbookCommand] {
-        get { candidates.filter { $0.kind == .command } }
-        set { candidates = newValue + candidates.filter { $0.kind != .command } }
-    }
+    public var commands: [RunbookCommand] { candidates.filter { $0.kind == .command } }
 }
 
 extension RunbookBlock {

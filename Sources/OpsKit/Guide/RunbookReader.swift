@@ -153,16 +153,19 @@ struct RunbookReader {
         // The open block and comment grow in place (`fence!.lines`): a copy
         // taken out, grown and put back copies every line so far, and a
         // 100,000-line block took 78 s.
-        if let open = fence {
-            if !blank, markdown.indent < open.base {
+        // Only the opening and base are taken out: a copy of the whole open
+        // block held across the append would copy its lines on every line.
+        if let opening = fence?.fence, let base = fence?.base {
+            if !blank, markdown.indent < base {
                 try endFence(at: line, why: "the end of its list item")
-            } else if markdown.closes(open.fence), markdown.indent - open.base <= 3 {
+            } else if markdown.closes(opening), markdown.indent - base <= 3 {
+                let open = fence!
                 fence = nil
-                step?.blocks.append(RunbookBlock(info: open.fence.info, line: open.line, lines: open.lines))
+                step?.blocks.append(RunbookBlock(info: opening.info, line: open.line, lines: open.lines))
                 inParagraph = false
                 return
             } else {
-                fence!.lines.append(markdown.dedented(by: open.fence.indent))
+                fence!.lines.append(markdown.dedented(by: opening.indent))
                 return
             }
         }
@@ -178,9 +181,9 @@ struct RunbookReader {
             try addText(String(characters[(end + 3)...]), line: line, afterComment: true)
             return
         }
-        if let open = indented {
-            if blank || markdown.indent - open.base >= 4 {
-                indented!.lines.append(markdown.dedented(by: open.base + 4))
+        if let base = indented?.base {
+            if blank || markdown.indent - base >= 4 {
+                indented!.lines.append(markdown.dedented(by: base + 4))
                 return
             }
             endIndented()
