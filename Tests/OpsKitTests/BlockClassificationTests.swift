@@ -86,7 +86,7 @@ struct BlockClassificationTests {
         ])
         #expect(runbook.steps[0].suggested.map(\.line) == [1])
         #expect(runbook.steps[0].commands.isEmpty)
-        let picked = runbook.steps[1].adopting(lines: [2])
+        let picked = runbook.steps[1].adopting([0, 1])
         #expect(picked.commands.map(\.text) == ["gitlab-patronictl list", "/usr/bin/envdir /etc/wal-e.d/env wal-e backup-list"])
         #expect(picked.suggested.isEmpty)
     }

@@ -218,16 +218,16 @@ public final class Guide {
     /// comments, so a replay shows what the walk chose.
     private func askAboutCandidates(_ step: RunbookStep) -> RunbookStep {
         var chosen: Set<Int> = []
-        for candidate in step.candidates where candidate.kind != .command {
+        for (index, candidate) in step.candidates.enumerated() where candidate.kind != .command {
             let question = candidate.kind == .unsure
                 ? "line \(candidate.line) may be a command or output: \(candidate.text)\n  run it as a command in this step? [y/N] "
                 : "suggested by the step's text (line \(candidate.line)): \(candidate.text)\n  run it in this step? [y/N] "
             let answer = terminal.choose(question)?.trimmingTrailingBlanks().lowercased()
             guard answer == "y" || answer == "yes" else { continue }
-            chosen.insert(candidate.line)
+            chosen.insert(index)
             try? interpreter.context.recorder?.comment("step \(step.ordinal): line \(candidate.line) taken as a command: \(candidate.text)")
         }
-        return chosen.isEmpty ? step : step.adopting(lines: chosen)
+        return chosen.isEmpty ? step : step.adopting(chosen)
     }
 
     private func pickLine(_ lines: [String]) -> Int? {

@@ -36,21 +36,23 @@ public struct RunbookStep: Sendable, Equatable {
     /// candidates, then the suggested inline commands.
     public var candidates: [RunbookCommand] { blocks.flatMap(\.candidates) + suggested }
 
-    /// The step with the lines at `lines` (unsure or suggested ones the
-    /// operator chose) made commands; a chosen suggestion runs after the
-    /// blocks' commands.
-    public func adopting(lines: Set<Int>) -> RunbookStep {
+    /// The step with the candidates at `chosen` (indices into `candidates`:
+    /// unsure or suggested lines the operator said yes to) made commands; a
+    /// chosen suggestion runs after the blocks' commands.
+    public func adopting(_ chosen: Set<Int>) -> RunbookStep {
         var step = self
+        var index = 0
         for block in step.blocks.indices {
-            for index in step.blocks[block].candidates.indices where lines.contains(step.blocks[block].candidates[index].line) {
-                step.blocks[block].candidates[index].kind = .command
+            for candidate in step.blocks[block].candidates.indices {
+                if chosen.contains(index) { step.blocks[block].candidates[candidate].kind = .command }
+                index += 1
             }
         }
-        let picked = suggested.filter { lines.contains($0.line) }.map { RunbookCommand(text: $0.text, line: $0.line) }
+        let picked = suggested.indices.filter { chosen.contains(index + $0) }.map { RunbookCommand(text: suggested[$0].text, line: suggested[$0].line) }
         if !picked.isEmpty {
             step.blocks.append(RunbookBlock(info: "inline", line: picked[0].line, candidates: picked, output: [],
                                             text: picked.map(\.text), language: nil))
-            step.suggested.removeAll { lines.contains($0.line) }
+            step.suggested = suggested.indices.filter { !chosen.contains(index + $0) }.map { suggested[$0] }
         }
         return step
     }
