@@ -21,12 +21,16 @@ enum GuideListing {
     private static func step(_ step: RunbookStep) -> String {
         let box = step.checked.map { $0 ? "[x] " : "[ ] " } ?? ""
         var text = "\(step.ordinal). [\(step.number)] \(box)\(step.title)\n"
-        var targets: [Int: Target] = [:]
-        for (command, target) in step.targetedCommands() { targets[command.line] = target }
+        // The targets come in the commands' order: walk them side by side.
+        let targeted = step.targetedCommands()
+        var next = 0
         var target = Target.local.description  // an unsure line runs where the command before it did
         for block in step.blocks {
             for candidate in block.candidates {
-                if let found = targets[candidate.line] { target = found.description }
+                if candidate.kind == .command, next < targeted.count {
+                    target = targeted[next].target.description
+                    next += 1
+                }
                 text += candidate.kind == .unsure ? "     command or output? \(target): \(candidate.text)\n" : "     \(target): \(candidate.text)\n"
             }
             if let language = block.language {

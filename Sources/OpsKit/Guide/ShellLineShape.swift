@@ -8,7 +8,13 @@ enum ShellLineShape {
     /// of another language: `name = value` (HCL, TOML, INI), an upper-case
     /// SQL statement (`SELECT …`), a tab in the line (tool output).
     static func readsAsShell(_ body: Substring) -> Bool {
-        let bytes = Array(body.utf8)
+        var copy = body
+        return copy.withUTF8 { readsAsShell($0) }
+    }
+
+    /// `readsAsShell` on the line's bytes, without copying them (a
+    /// 100,000-line block asks it of every line).
+    private static func readsAsShell(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !bytes.contains(0x09) else { return false }
         let word = bytes.prefix { !isBlank($0) }
         let rest = bytes.dropFirst(word.count).drop(while: isBlank)
