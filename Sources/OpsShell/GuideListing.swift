@@ -24,11 +24,15 @@ enum GuideListing {
         // The targets come in the commands' order: walk them side by side.
         let targeted = step.targetedCommands()
         var next = 0
-        var target = Target.local.description  // an unsure line runs where the command before it did
+        var current = Target.local
+        var target = current.description  // an unsure line runs where the command before it did
         for block in step.blocks {
             for candidate in block.candidates {
                 if candidate.kind == .command, next < targeted.count {
-                    target = targeted[next].target.description
+                    if targeted[next].target != current {
+                        current = targeted[next].target
+                        target = current.description
+                    }
                     next += 1
                 }
                 text += candidate.kind == .unsure ? "     command or output? \(target): \(candidate.text)\n" : "     \(target): \(candidate.text)\n"

@@ -178,3 +178,30 @@ extension StringProtocol {
         return true
     }
 }
+
+extension Substring {
+    /// `StringProtocol.strippedOfBlanks` from the bytes, when the text
+    /// starts with ASCII after its blanks (a blank before a combining mark is
+    /// part of its `Character`, so that case takes the general path).
+    var strippedOfBlanks: Substring {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return self[endIndex...] }
+        guard bytes[first] < 0x80, let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            return Substring(self[...]).generalStrippedOfBlanks
+        }
+        return self[first..<bytes.index(after: last)]
+    }
+
+    private var generalStrippedOfBlanks: Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}
+
+extension String {
+    /// `Substring.strippedOfBlanks`, from the bytes.
+    var strippedOfBlanks: Substring { self[...].strippedOfBlanks }
+}
