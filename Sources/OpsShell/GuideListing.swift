@@ -35,7 +35,12 @@ enum GuideListing {
                     }
                     next += 1
                 }
-                text += candidate.kind == .unsure ? "     command or output? \(target): \(candidate.text)\n" : "     \(target): \(candidate.text)\n"
+                // Appended piece by piece: an interpolated line per command was a fifth of a big block's listing.
+                text += candidate.kind == .unsure ? "     command or output? " : "     "
+                text += target
+                text += ": "
+                text += candidate.text
+                text += "\n"
             }
             if let language = block.language {
                 text += "     (\(block.output.count) lines of \(language), shown, not run)\n"

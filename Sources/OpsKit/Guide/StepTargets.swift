@@ -26,9 +26,19 @@ extension RunbookStep {
     /// word that is none of them cannot be, whatever follows (parsing every
     /// line of a 100,000-line block to find out took a fifth of its listing).
     static func mayMoveTarget(_ text: String) -> Bool {
-        let head = text.utf8.prefix { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }
-        let plain = head.allSatisfy { (0x61...0x7A).contains($0) || (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) || "-_./".utf8.contains($0) }
-        return !plain || head.elementsEqual("ssh".utf8) || head.elementsEqual("sudo".utf8) || head.elementsEqual("exit".utf8)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var end = 0
+            while end < bytes.count, bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A {
+                let byte = bytes[end]
+                let plain = (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F
+                guard plain else { return true }  // quotes, `$`, `\`: let `Words` decide
+                end += 1
+            }
+            let head = UnsafeBufferPointer(rebasing: bytes[..<end])
+            return head.elementsEqual("ssh".utf8) || head.elementsEqual("sudo".utf8) || head.elementsEqual("exit".utf8)
+        }
     }
 
     /// The `when NAME=VALUE` conditions this step has, unmet in `variables`:
