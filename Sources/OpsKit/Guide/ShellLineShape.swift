@@ -18,12 +18,15 @@ enum ShellLineShape {
         guard !bytes.contains(0x09) else { return false }
         let word = bytes.prefix { !isBlank($0) }
         let rest = bytes.dropFirst(word.count).drop(while: isBlank)
-        if ["[", "[[", "(", "{", "!", "function"].contains(where: { word.elementsEqual($0.utf8) }) { return true }
+        guard let first = word.first else { return false }
+        // The rarer shapes are looked for only when the first byte allows them.
+        if "[({!f".utf8.contains(first), specialWords.contains(where: { word.elementsEqual($0) }) { return true }
         // `restart() {`: a function's definition.
-        if word.count > 2, word.suffix(2).elementsEqual("()".utf8), isCommandWord(word.dropLast(2)) { return true }
+        if word.count > 2, word[word.count - 1] == UInt8(ascii: ")"), word[word.count - 2] == UInt8(ascii: "("),
+           isCommandWord(word.dropLast(2)) { return true }
         guard isCommandWord(word) || isAssignment(word) else { return false }
         if rest.first == UInt8(ascii: "="), rest.dropFirst().first.map(isBlank) ?? true { return false }
-        if sqlWords.contains(String(decoding: word, as: UTF8.self)) { return false }
+        if (0x41...0x5A).contains(first), sqlWords.contains(String(decoding: word, as: UTF8.self)) { return false }
         return true
     }
 
@@ -61,6 +64,8 @@ enum ShellLineShape {
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
     private static func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
     private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
+    private static let specialWords: [[UInt8]] = ["[", "[[", "(", "{", "!", "function"].map { Array($0.utf8) }
 
     /// SQL statements as runbooks write them, in capitals.
     private static let sqlWords: Set<String> = [
