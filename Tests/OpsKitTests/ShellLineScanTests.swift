@@ -114,3 +114,27 @@ struct ShellLineScanTests {
         }
     }
 }
+
+/// The general, `Character` reading of the helpers that now read bytes.
+private func stripped<Text: StringProtocol>(_ text: Text) -> String { String(text.strippedOfBlanks) }
+
+@Suite("Byte readings of blanks agree with Character readings")
+struct BlankBytesTests {
+    @Test("strippedOfBlanks, isBlankLine and a line's indentation, on fuzzed lines with tabs, combining marks and odd spaces")
+    func agree() {
+        let pieces = [" ", "\t", "a", "#", "é", "\u{301}", "\u{A0}", "\u{2003}", "\u{B}", "\u{C}", "☃", "-"]
+        var random = SeededRandom(seed: 0xB1A2)
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(String(text[...].strippedOfBlanks) == stripped(text), "\(Array(text.unicodeScalars))")
+            #expect(text.isBlankLine == text.allSatisfy(\.isWhitespace), "\(Array(text.unicodeScalars))")
+            let line = MarkdownLine(text)
+            let general = MarkdownLine.leadingColumns(text[...], from: 0)
+            // A space before a combining mark is one `Character` with it: there the byte count is the shell's reading.
+            let markFollows = text.unicodeScalars.dropFirst(line.indent).first?.properties.generalCategory == .nonspacingMark
+            if !markFollows {
+                #expect(line.indent == general.columns && line.body == general.rest, "\(Array(text.unicodeScalars))")
+            }
+        }
+    }
+}
