@@ -8,7 +8,12 @@ enum GuideListing {
     static func text(_ runbook: Runbook) -> String {
         var text = "\(runbook.title ?? runbook.source): \(runbook.steps.count) steps\n"
         // Room for every line at once: a 100,000-line block's listing otherwise moves itself as it grows.
-        text.reserveCapacity(runbook.steps.reduce(0) { $0 + $1.candidates.reduce(200) { $0 + $1.text.utf8.count + 48 } })
+        var room = 0
+        for step in runbook.steps {
+            room += 200
+            for block in step.blocks { for candidate in block.candidates { room += candidate.text.utf8.count + 48 } }
+        }
+        text.reserveCapacity(room)
         for warning in runbook.warnings { text += "warning: \(warning)\n" }
         let procedures = runbook.procedures
         for (index, procedure) in procedures.enumerated() {

@@ -4,11 +4,11 @@
 enum ShellPrompt {
     /// The command after the prompt, or nil when the line has none.
     static func strip(_ line: String) -> Substring? {
-        let body = line.drop { $0 == " " || $0 == "\t" }
         // Most lines have no prompt: a prompt's first word starts with `[`
         // or ends in `$` or `#`, which the bytes tell at once.
-        let word = body.utf8.prefix { $0 != 0x20 && $0 != 0x09 }
+        let word = line.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix { $0 != 0x20 && $0 != 0x09 }
         guard word.first == UInt8(ascii: "[") || word.last == UInt8(ascii: "$") || word.last == UInt8(ascii: "#") else { return nil }
+        let body = line.drop { $0 == " " || $0 == "\t" }
         let name: Substring, signIndex: Substring.Index
         if body.first == "[" {
             guard let close = body.firstIndex(of: "]") else { return nil }
