@@ -19,13 +19,16 @@ extension OpsShellCommand {
         @Argument(help: "A Markdown runbook, or a built-in one's name.") var runbook: String?
         @ArgumentParser.Flag(name: .long, help: "Print the steps found, one line each, with their commands; run nothing.") var list = false
         @ArgumentParser.Flag(name: .long, help: "Continue the last unfinished walk (of RUNBOOK, when given).") var resume = false
+        @Option(name: .long, help: "The procedure to walk, of a runbook that has several: its number, title or slug (see --list).",
+                completion: .custom { words, _, _ in GuideRunbook.procedureNames(words) }) var procedure: String?
         @OptionGroup var options: SessionOptions
 
         @MainActor
         mutating func run() async throws {
             if list {
                 guard let runbook else { throw ValidationError("--list needs a runbook") }
-                print(GuideListing.text(try Self.load(runbook)), terminator: "")
+                let book = try Self.load(runbook)
+                print(GuideListing.text(procedure == nil ? book : try Self.pick(procedure, of: book)), terminator: "")
                 return
             }
             var progress: GuideProgress
@@ -37,7 +40,8 @@ extension OpsShellCommand {
                 }
                 guard !found.finished else { throw ValidationError("the walk in \(path) is finished; start a new one with opsshell guide \(found.runbook)") }
                 progress = found
-                book = try Self.load(found.runbook)
+                let whole = try Self.load(found.runbook)
+                book = try found.procedure.map { try Self.pick($0, of: whole) } ?? whole
                 if book.fingerprint != found.fingerprint {
                     TerminalConsole().notice("\(found.runbook) has changed since this walk started; steps are resumed by number")
                 }
@@ -47,12 +51,15 @@ extension OpsShellCommand {
                 TerminalConsole().notice("resuming \(found.runbook) at step \(found.step); recording to \(found.recording)")
             } else {
                 guard let runbook else { throw ValidationError("which runbook? a Markdown file, or one of: \(BuiltinRunbooks.names.joined(separator: ", "))") }
-                book = try Self.load(runbook)
+                let whole = try Self.load(runbook)
+                book = try Self.pick(procedure, of: whole)
                 // Absolute: --resume may run from another directory.
                 let recording = absolutePath(try options.record ?? GuideFiles.newRecording(for: runbook))
                 options.record = recording
                 progress = GuideProgress(runbook: BuiltinRunbooks.text(named: runbook) == nil ? absolutePath(runbook) : runbook,
                                          fingerprint: book.fingerprint, recording: recording)
+                if whole.procedures.count > 1 { progress.procedure = whole.procedure(named: procedure ?? "")?.slug }
+                for warning in whole.warnings { TerminalConsole().notice("\(runbook), \(warning)") }
                 TerminalConsole().notice("recording this walk to \(recording)")
                 GuideFiles.register(progress: GuideProgress.path(forRecording: recording))
             }
@@ -79,6 +86,31 @@ extension OpsShellCommand {
             interpreter.context.recorder?.stop()
             interpreter.closeConnections()
             throw ExitCode(outcome.status.code)
+        }
+
+        /// The runbook cut to the procedure `name` picks; the whole runbook
+        /// when it has one procedure and none is named.
+        static func pick(_ name: String?, of runbook: Runbook) throws -> Runbook {
+            let procedures = runbook.procedures
+            let names = procedures.enumerated().map { "\($0.offset + 1). \($0.element.title) (\($0.element.slug))" }.joined(separator: "; ")
+            guard let name else {
+                guard procedures.count == 1 else {
+                    throw ValidationError("\(runbook.source) has \(procedures.count) procedures: \(names); walk one with --procedure NAME")
+                }
+                return runbook
+            }
+            guard let procedure = runbook.procedure(named: name) else {
+                throw ValidationError("\(runbook.source) has no procedure '\(name)'; its procedures: \(names)")
+            }
+            return procedures.count == 1 ? runbook : runbook.only(procedure)
+        }
+
+        /// Tab completion of --procedure: the slugs of the runbook on the line.
+        static func procedureNames(_ words: [String]) -> [String] {
+            for word in words.reversed() where !word.hasPrefix("-") {
+                if let runbook = try? load(word) { return runbook.procedures.map(\.slug) }
+            }
+            return []
         }
 
         /// A built-in runbook by name, else a file.

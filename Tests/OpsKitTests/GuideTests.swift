@@ -96,6 +96,27 @@ struct GuideTests {
         #expect(!recording.contains("dry-run"), "the preview is not recorded")
     }
 
+    @Test("an unsure line and a suggested inline command run only when the operator says yes, in the block's order")
+    func askedLines() async throws {
+        defer { directory.remove() }
+        let book = try runbook("""
+            1. Make them:
+               ```sh
+               +---+
+               touch \(directory.path)/sure
+               ```
+            2. Maybe `touch \(directory.path)/picked` or `touch \(directory.path)/left`.
+            """)
+        #expect(book.steps[0].candidates.map(\.kind) == [.unsure, .command])
+        // Step 1: "+---+" is not a command (n), then run; step 2: yes to the first suggestion, no to the second, run.
+        let (outcome, progress, _) = try await walk(book, answers: ["n", "r", "y", "n", "r"])
+        #expect(outcome.status == .success && progress.done == [1, 2])
+        #expect(exists("sure") && exists("picked") && !exists("left"))
+        let recording = readFile(directory.path + "/walk.ops")
+        #expect(recording.contains("# step 2: line 6 taken as a command: touch \(directory.path)/picked"))
+        #expect(!recording.contains("+---+"))
+    }
+
     @Test("quit keeps the place; a new walk from the saved progress resumes there")
     func quitAndResume() async throws {
         defer { directory.remove() }

@@ -34,6 +34,22 @@ struct GuideCommandTests {
         #expect(!result.output.contains("| pg-ha-cluster |"))
     }
 
+    @Test("a page of several procedures: --list shows them, --procedure picks one, a walk without one is refused with their names")
+    func procedures() async throws {
+        let file = ShellBinary.packageRoot + "/Tests/Fixtures/runbooks/crunchy-pgbackrest-restore.md"
+        let listed = try await ShellBinary.run(["guide", "--list", file])
+        #expect(listed.status == 0, "\(listed.error)")
+        #expect(listed.output.contains("procedure 1: Restore (--procedure restore), 3 steps\n1. [1] pg-primary"))
+        #expect(listed.output.contains("procedure 2: Delta restore (--procedure delta-restore), 1 steps\n4. [1]"))
+        let one = try await ShellBinary.run(["guide", "--list", file, "--procedure", "delta-restore"])
+        #expect(one.output.hasPrefix("Restore with pgBackRest — Delta restore: 1 steps\n1. [1] pg-primary: stop the cluster"))
+        let walk = try await ShellBinary.run(["guide", file, "--dry-run"], input: "q\n")
+        #expect(walk.status != 0)
+        #expect(walk.error.contains("has 2 procedures: 1. Restore (restore); 2. Delta restore (delta-restore); walk one with --procedure NAME"))
+        let wrong = try await ShellBinary.run(["guide", "--list", file, "--procedure", "3"])
+        #expect(wrong.status != 0 && wrong.error.contains("has no procedure '3'"))
+    }
+
     @Test("the built-in geo-rebuild lists its steps, with the checks the seed only asked a person to make")
     func listBuiltin() async throws {
         let result = try await ShellBinary.run(["guide", "--list", "geo-rebuild"])

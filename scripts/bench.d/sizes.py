@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Input-size rows for make bench (issue 17, item 4): `guide --list` of a
-runbook with a 100,000-line code block, and one 50 MB output line (binary,
+runbook with a 100,000-line code block and of a 2,000-line runbook (issue
+13), and one 50 MB output line (binary,
 no newline) through `knife ssh` to a real sshd on loopback, with `ssh HOST
 cat` of the same file as the peer and opsshell's max RSS, and two hosts
 printing such a line at once (one waits for the other's line to end).
@@ -50,6 +51,29 @@ def guide_list():
         f.write("   ```\n")
     seconds, _ = timed([binary, "guide", "--list", path], runs=5)
     print(f"guide --list, a 100,000-line code block (median of 5)\t{seconds * 1000:.0f} ms\t< 200 ms\t")
+
+
+def long_runbook():
+    """A 2,000-line runbook as teams write them (issue 13): procedures under
+    `##` sections, numbered steps with prose, shell blocks with output,
+    YAML to paste, inline commands, checks."""
+    path = f"{work}/long.md"
+    lines = ["# Long runbook", ""]
+    procedure = 0
+    while len(lines) < 2000:
+        procedure += 1
+        lines += [f"## Procedure {procedure}", "", "Read this before you start.", ""]
+        for step in range(1, 9):
+            lines += [f"{step}. Step {step} of procedure {procedure}: check `sudo gitlab-patronictl list` first.",
+                      "   It says which member leads; the next lines restart a replica.", "",
+                      "   ```sh", f"   ssh patroni-0{step}-db-gprd", "   sudo systemctl restart patroni",
+                      "   gitlab-patronictl list", "   + Cluster: pg-ha ------+---------+", "   | Member | Role   |",
+                      "   ```", "", "   ```yaml", "   postgresql:", "     parameters:", "       max_connections: 500",
+                      "   ```", "   <!-- opsshell: check gitlab-patronictl list -->", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines[:2000]) + "\n")
+    seconds, _ = timed([binary, "guide", "--list", path], runs=10)
+    print(f"guide --list, a 2,000-line runbook (median of 10)\t{seconds * 1000:.0f} ms\t< 50 ms\t")
 
 
 def big_line():
@@ -110,6 +134,7 @@ def big_line():
 
 try:
     guide_list()
+    long_runbook()
     big_line()
 finally:
     shutil.rmtree(work, ignore_errors=True)

@@ -76,9 +76,14 @@ public final class Guide {
 
     /// Shows the step and asks what to do until the step is done, skipped,
     /// left, or a check fails.
-    private func attend(_ step: RunbookStep) async -> Choice {
+    private func attend(_ original: RunbookStep) async -> Choice {
+        show(original, original.commands.map(\.text))
+        let step = askAboutCandidates(original)
         var lines = step.commands.map(\.text)
-        show(step, lines)
+        if step.commands.count != original.commands.count {
+            console.write(StepView(step: step, total: runbook.steps.count, width: terminal.width,
+                                   variables: interpreter.context.session.variables).commands(), to: .output)
+        }
         await preview(lines)
         for (place, id) in progress.jobs.sorted(by: { $0.key < $1.key }) where place.step == step.ordinal {
             console.notice("line \(place.line) started job %\(id) before this walk was interrupted: [r]un looks for it on the hosts and does not start it again")
@@ -184,8 +189,9 @@ public final class Guide {
         var edited = step
         var index = 0
         for blockIndex in edited.blocks.indices {
-            for commandIndex in edited.blocks[blockIndex].commands.indices where index < lines.count {
-                edited.blocks[blockIndex].commands[commandIndex].text = lines[index]
+            for candidate in edited.blocks[blockIndex].candidates.indices
+            where index < lines.count && edited.blocks[blockIndex].candidates[candidate].kind == .command {
+                edited.blocks[blockIndex].candidates[candidate].text = lines[index]
                 index += 1
             }
         }
@@ -224,6 +230,24 @@ public final class Guide {
         interpreter.context.session = saved
         interpreter.context.recorder = recorder
         interpreter.context.audit = audit
+    }
+
+    /// Asks, line by line, about what may be a command: an unsure line of a
+    /// block ("command or output?") and a suggested inline command. Only
+    /// the lines the operator says yes to run; the answers are recorded as
+    /// comments, so a replay shows what the walk chose.
+    private func askAboutCandidates(_ step: RunbookStep) -> RunbookStep {
+        var chosen: Set<Int> = []
+        for (index, candidate) in step.candidates.enumerated() where candidate.kind != .command {
+            let question = candidate.kind == .unsure
+                ? "line \(candidate.line) may be a command or output: \(candidate.text)\n  run it as a command in this step? [y/N] "
+                : "suggested by the step's text (line \(candidate.line)): \(candidate.text)\n  run it in this step? [y/N] "
+            let answer = terminal.choose(question)?.trimmingTrailingBlanks().lowercased()
+            guard answer == "y" || answer == "yes" else { continue }
+            chosen.insert(index)
+            try? interpreter.context.recorder?.comment("step \(step.ordinal): line \(candidate.line) taken as a command: \(candidate.text)")
+        }
+        return chosen.isEmpty ? step : step.adopting(chosen)
     }
 
     private func pickLine(_ lines: [String]) -> Int? {

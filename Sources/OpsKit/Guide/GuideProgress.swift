@@ -43,6 +43,8 @@ public struct GuideProgress: Sendable, Equatable {
     public var jobs: [StepLine: String] = [:]
     /// Whether the walk reached its end.
     public var finished = false
+    /// The procedure walked (its slug), when the runbook has several.
+    public var procedure: String?
 
     /// A line of a step: its ordinal and the line's number in it (from 1).
     public struct StepLine: Hashable, Sendable, Comparable {
@@ -69,7 +71,7 @@ public struct GuideProgress: Sendable, Equatable {
             && a.done == b.done && a.skipped == b.skipped && a.finished == b.finished
             && a.variables.map(\.name) == b.variables.map(\.name) && a.variables.map(\.value) == b.variables.map(\.value)
             && a.directory == b.directory && a.environment.map(\.name) == b.environment.map(\.name)
-            && a.environment.map(\.value) == b.environment.map(\.value) && a.jobs == b.jobs
+            && a.environment.map(\.value) == b.environment.map(\.value) && a.jobs == b.jobs && a.procedure == b.procedure
     }
 
     /// The progress file for a recording.
@@ -78,6 +80,7 @@ public struct GuideProgress: Sendable, Equatable {
     /// The file's text.
     public var text: String {
         var lines = ["# opsshell guide progress", "runbook \(runbook)", "fingerprint \(fingerprint)", "recording \(recording)", "step \(step)"]
+        if let procedure { lines.append("procedure \(procedure)") }
         lines.append((["done"] + done.sorted().map(String.init)).joined(separator: " "))
         lines.append((["skipped"] + skipped.sorted().map(String.init)).joined(separator: " "))
         for (place, id) in jobs.sorted(by: { $0.key < $1.key }) { lines.append("job \(place.step) \(place.line) \(id)") }
@@ -126,6 +129,7 @@ public struct GuideProgress: Sendable, Equatable {
         self.environment = environment
         self.jobs = jobs
         self.finished = finished
+        procedure = fields["procedure"]
     }
 
     /// Writes the file so that a crash leaves the old or the new one whole.

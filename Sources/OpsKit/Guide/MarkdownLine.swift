@@ -35,8 +35,20 @@ struct MarkdownLine {
 
     init(_ text: String) {
         self.text = text
-        (indent, body) = Self.leadingColumns(text[...], from: 0)
+        // Most lines start with spaces only: count their bytes without
+        // making `Character`s; a tab takes the general path.
+        let spaces = text.utf8.prefix { $0 == 0x20 }.count
+        spacesOnly = text.utf8.dropFirst(spaces).first != 0x09
+        if spacesOnly {
+            indent = spaces
+            body = text[text.utf8.index(text.startIndex, offsetBy: spaces)...]
+        } else {
+            (indent, body) = Self.leadingColumns(text[...], from: 0)
+        }
     }
+
+    /// Whether the leading whitespace is spaces only: then a column is a byte.
+    private let spacesOnly: Bool
 
     static func leadingColumns(_ text: Substring, from start: Int) -> (columns: Int, rest: Substring) {
         var column = start
@@ -51,6 +63,10 @@ struct MarkdownLine {
     /// The line without up to `columns` columns of leading whitespace; a tab
     /// that straddles the cut leaves its other columns as spaces.
     func dedented(by columns: Int) -> String {
+        if spacesOnly {
+            // The common case: cut whole bytes.
+            return String(text[text.utf8.index(text.startIndex, offsetBy: min(columns, indent))...])
+        }
         var column = 0
         var index = text.startIndex
         while index < text.endIndex, column < columns, text[index] == " " || text[index] == "\t" {
@@ -153,6 +169,39 @@ extension StringProtocol {
         return self[first...last]
     }
 
-    /// Whether the text is empty or only whitespace.
-    var isBlankLine: Bool { allSatisfy(\.isWhitespace) }
+    /// Whether the text is empty or only whitespace. ASCII answers from its
+    /// bytes (the first printable byte says no); other text by `Character`.
+    var isBlankLine: Bool {
+        for byte in utf8 where byte != 0x20 && !(0x09...0x0D).contains(byte) {
+            return byte < 0x80 ? false : allSatisfy(\.isWhitespace)
+        }
+        return true
+    }
+}
+
+extension Substring {
+    /// `StringProtocol.strippedOfBlanks` from the bytes, when the text
+    /// starts with ASCII after its blanks (a blank before a combining mark is
+    /// part of its `Character`, so that case takes the general path).
+    var strippedOfBlanks: Substring {
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return self[endIndex...] }
+        guard bytes[first] < 0x80, let last = bytes.lastIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            return Substring(self[...]).generalStrippedOfBlanks
+        }
+        return self[first..<bytes.index(after: last)]
+    }
+
+    private var generalStrippedOfBlanks: Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
+    }
+}
+
+extension String {
+    /// `Substring.strippedOfBlanks`, from the bytes.
+    var strippedOfBlanks: Substring { self[...].strippedOfBlanks }
 }

@@ -8,6 +8,9 @@ public struct Runbook: Sendable, Equatable {
     public var source: String
     /// The numbered steps, in file order.
     public var steps: [RunbookStep]
+    /// What the reader read one way the author may have meant another
+    /// (a non-shell block never closed), in file order.
+    public var warnings: [RunbookWarning] = []
     /// A hash of the text: a resumed walk notices a changed runbook. Not
     /// part of equality: the same steps read from CRLF text are the same runbook.
     public var fingerprint: String
@@ -33,13 +36,16 @@ public struct Runbook: Sendable, Equatable {
     /// characters, a fence or comment never closed, an unknown
     /// `opsshell:` directive, no numbered step or no command at all.
     public init(text: String, source: String) throws(RunbookError) {
-        var scalars = text.unicodeScalars[...]
-        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }
-        if let bad = scalars.firstIndex(where: Self.isControl) {
-            throw .notText(source, line: String(Substring(scalars[..<bad])).textLines.count)
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
+        // A control character is one ASCII byte, and no byte of a longer
+        // UTF-8 sequence is ASCII: the bytes tell, without decoding scalars.
+        if let bad = body.utf8.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0C && $0 != 0x0D }) {
+            throw .notText(source, line: String(body[..<bad]).textLines.count)
         }
-        let (title, steps) = try RunbookReader.read(String(Substring(scalars)).textLines, source: source)
+        let (title, steps, warnings) = try RunbookReader.read(String(body).textLines, source: source)
         self.title = title
+        self.warnings = warnings
         self.source = source
         self.steps = steps
         fingerprint = GuideProgress.fingerprint(of: text)
@@ -52,19 +58,19 @@ public struct Runbook: Sendable, Equatable {
 
     /// The offset of the first byte that starts invalid UTF-8 or a control character.
     static func firstBadByte(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var parser = Unicode.UTF8.ForwardParser()
-        var iterator = bytes.makeIterator()
         var offset = bytes.startIndex
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                if isControl(Unicode.UTF8.decode(encoded)) { return offset }
-                offset += encoded.count
-            case .error:
-                return offset
-            case .emptyInput:
-                return nil
+        while offset < bytes.endIndex {
+            // ASCII, the bulk of a runbook, needs no decoding.
+            if bytes[offset] < 0x80 {
+                if isControl(Unicode.Scalar(bytes[offset])) { return offset }
+                offset += 1
+                continue
             }
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes[offset...].makeIterator()
+            guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else { return offset }
+            offset += encoded.count
         }
+        return nil
     }
 }

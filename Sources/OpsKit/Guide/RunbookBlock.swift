@@ -1,183 +1,85 @@
-/// A fenced code block of a runbook step, split into the commands to run and
-/// the example output shown after them.
+/// A code block of a runbook step (fenced or indented), split into the
+/// commands to run, the lines that may be commands (the walk asks), and the
+/// example output or other-language text shown after them.
 public struct RunbookBlock: Sendable, Equatable {
-    /// The info string as written after the opening fence: `"sh"`, `"8sh"`, `""`.
+    /// The info string as written after the opening fence: `"sh"`, `"8sh"`,
+    /// `""` (also for an indented block).
     public var info: String
-    /// The 1-based line of the opening fence.
+    /// The 1-based line of the opening fence (of an indented block: the line before its first).
     public var line: Int
-    /// The command lines, in order.
-    public var commands: [RunbookCommand]
-    /// The lines judged example output, as written (dedented).
+    /// The lines read as commands (`kind` `.command`) and those that may be
+    /// (`.unsure`), in order.
+    public var candidates: [RunbookCommand]
+    /// The lines judged example output, or the block's text when it is not
+    /// shell, as written (dedented).
     public var output: [String]
     /// Every line of the block, dedented, for display.
     public var text: [String]
+    /// Not nil when the block is not shell: its language (`sql`, `yaml`), or
+    /// `"text"` when an info-less block does not read as shell.
+    public var language: String?
+
+    /// The commands to run: the candidates read as commands.
+    public var commands: [RunbookCommand] { candidates.filter { $0.kind == .command } }
 }
 
 extension RunbookBlock {
-    /// Reads a block's lines, already dedented by the fence's indentation;
-    /// `lines[0]` is on file line `line + 1`. The rules are
-    /// `RunbookReader`'s rule 6.
+    /// Reads a block's lines, already dedented; `lines[0]` is on file line
+    /// `line + 1`. The rules are `RunbookReader`'s rule 6.
     init(info: String, line: Int, lines: [String]) {
         var reader = CommandReader(lines: lines, firstLine: line + 1)
-        if Self.isShell(info) {
-            reader.read()
+        var language = Self.language(of: info)
+        if language == nil {
+            if !reader.read(infoSaysShell: !info.strippedOfBlanks.isEmpty) { language = "text" }
         } else {
             reader.output = lines.filter { !$0.isBlankLine }
+            reader.findUnsure()
         }
-        self.init(info: info, line: line, commands: reader.commands, output: reader.output, text: lines)
+        self.init(info: info, line: line, candidates: reader.commands, output: reader.output, text: lines, language: language)
     }
 
     /// Languages whose blocks are shown, never run: their lines are output.
     static let notShell: Set<String> = [
         "sql", "psql", "pgsql", "plpgsql", "yaml", "yml", "json", "toml", "ini", "conf", "cfg", "xml", "html", "csv",
-        "hcl", "text", "txt", "plain", "plaintext", "output", "log", "diff", "patch", "python", "py", "ruby", "rb", "go",
+        "hcl", "terraform", "tf", "text", "txt", "plain", "plaintext", "output", "log", "diff", "patch", "python", "py",
+        "ruby", "rb", "go", "javascript", "js", "properties", "nginx", "dockerfile", "markdown", "md",
     ]
 
-    /// Whether a block with this info string may hold shell commands: any
-    /// language but the well-known others (`8sh` counts as a shell).
-    static func isShell(_ info: String) -> Bool {
+    /// The language of a block that is not shell, from its info string's
+    /// first word; nil for a shell (`sh`, `8sh`, `console`, none).
+    static func language(of info: String) -> String? {
         let language = info.prefix { !$0.isWhitespace && $0 != "{" && $0 != "," }.lowercased()
-        return !notShell.contains(language)
+        return notShell.contains(language) ? language : nil
     }
+
+    /// Whether a block with this info string may hold shell commands.
+    static func isShell(_ info: String) -> Bool { language(of: info) == nil }
 }
 
-/// Splits a shell block's lines into commands and output (rule 6).
-private struct CommandReader {
-    let lines: [String]
-    let firstLine: Int
-    var commands: [RunbookCommand] = []
-    var output: [String] = []
-    private var index = 0
-
-    init(lines: [String], firstLine: Int) {
-        self.lines = lines
-        self.firstLine = firstLine
+/// A command line from a runbook: a code block's, or inline code in a step's text.
+public struct RunbookCommand: Sendable, Equatable {
+    /// How sure the reader is that the line is a command.
+    public enum Kind: Sendable, Equatable {
+        /// Read as a command: the walk runs it.
+        case command
+        /// It may be a command or output: the listing says "command or
+        /// output?" and the walk asks before running it.
+        case unsure
+        /// Inline code in a step without a code block, that reads as a
+        /// command: offered, run only when the operator picks it.
+        case suggested
     }
 
-    mutating func read() {
-        let prompted = lines.contains { Self.strippingPrompt($0) != nil }
-        var inOutput = false
-        while index < lines.count {
-            let line = lines[index]
-            let body = line.strippedOfBlanks
-            if body.isEmpty {
-                index += 1
-            } else if prompted {
-                if let command = Self.strippingPrompt(line) {
-                    readCommand(command, prompted: true)
-                } else {
-                    output.append(line)
-                    index += 1
-                }
-            } else if inOutput {
-                output.append(line)
-                index += 1
-            } else if body.first == "#" {
-                index += 1
-            } else if Self.looksLikeOutput(body) {
-                inOutput = true
-                output.append(line)
-                index += 1
-            } else {
-                readCommand(body, prompted: false)
-            }
-        }
-    }
+    /// The command to run: prompt removed, trimmed, continuation lines joined;
+    /// a trailing `# comment` is kept (the shell language drops it itself).
+    public var text: String
+    /// The 1-based line in the file the command starts on.
+    public var line: Int
+    public var kind: Kind
 
-    /// Reads the command starting at `index`, whose first line is `first`
-    /// (prompt removed), with its continuation lines and here-documents.
-    private mutating func readCommand(_ first: Substring, prompted: Bool) {
-        let start = index
-        index += 1
-        var text = String(first.strippedOfBlanks)
-        var scan = ShellLineScan()
-        scan.read(text[...])
-        while scan.continues, index < lines.count {
-            let next = Self.continuation(lines[index], prompted: prompted)
-            index += 1
-            if scan.endsInBackslash {
-                text.removeLast()
-                if scan.quote != nil {
-                    text += next
-                } else if text.last?.isWhitespace == true || next.first?.isWhitespace == true {
-                    text = text.trimmingTrailingBlanks() + " " + next.drop { $0.isWhitespace }
-                } else {
-                    text += next
-                }
-            } else {
-                text += "\n" + next
-            }
-            scan.read(next)
-        }
-        for delimiter in scan.hereDocuments {
-            while index < lines.count {
-                let next = Self.continuation(lines[index], prompted: prompted)
-                index += 1
-                text += "\n" + next
-                if next.strippedOfBlanks == delimiter { break }
-            }
-        }
-        if scan.endsInBackslash { text.removeLast() }
-        text = text.trimmingTrailingBlanks()
-        // `$ # note` and a bare `$` are not commands.
-        guard let head = text.first, head != "#" else { return }
-        commands.append(RunbookCommand(text: text, line: firstLine + start))
-    }
-
-    /// A continuation line, without the `> ` prompt a terminal shows for one.
-    private static func continuation(_ line: String, prompted: Bool) -> Substring {
-        prompted && line.hasPrefix("> ") ? line.dropFirst(2) : line[...]
-    }
-
-    /// The command after a shell prompt at the start of `line`, or nil:
-    /// `$ `, `user@host:path$ `, `user@host:path# `, `[user@host dir]$ `,
-    /// `host$ `, `host:path$ `. A bare `# ` is a comment, `> ` a quote.
-    static func strippingPrompt(_ line: String) -> Substring? {
-        let body = line.drop { $0 == " " || $0 == "\t" }
-        let name: Substring, signIndex: Substring.Index
-        if body.first == "[" {
-            guard let close = body.firstIndex(of: "]") else { return nil }
-            name = body[body.index(after: body.startIndex)..<close]
-            guard name.contains("@") else { return nil }
-            signIndex = body.index(after: close)
-        } else {
-            let word = body.prefix { !$0.isWhitespace }
-            guard !word.isEmpty else { return nil }
-            name = word.dropLast()
-            signIndex = name.endIndex
-        }
-        guard signIndex < body.endIndex else { return nil }
-        let sign = body[signIndex]
-        let rest = body[body.index(after: signIndex)...]
-        guard sign == "$" || sign == "#", rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
-        guard body.first == "[" || isPromptName(name, root: sign == "#") else { return nil }
-        return rest.drop { $0 == " " || $0 == "\t" }
-    }
-
-    /// `user@host[:path]` (before `$` or `#`), `host[:path]` (before `$` only),
-    /// or nothing (a bare `$`).
-    private static func isPromptName(_ name: Substring, root: Bool) -> Bool {
-        if name.isEmpty { return !root }
-        let place = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        let who = place[0].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        let isHostName = { (part: Substring) in
-            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
-        }
-        guard who.allSatisfy(isHostName) else { return false }
-        return who.count == 2 || !root
-    }
-
-    /// Whether a line (blanks trimmed) reads as a tool's output rather than
-    /// a command: it holds a tab, or its first word is not a command name.
-    static func looksLikeOutput(_ body: Substring) -> Bool {
-        body.contains("\t") || !isCommandWord(body.prefix { !$0.isWhitespace })
-    }
-
-    /// A plausible command name: starts with a letter, `_ . / ~ $` and holds
-    /// only letters, digits and `_ - . / + ~ $ { } =` (ASCII). Table borders
-    /// (`+ | ─ ┌ ╭ ═`), numbers, `Key:` and quotes fail it.
-    static func isCommandWord(_ word: Substring) -> Bool {
-        guard let first = word.first, first.isASCII, first.isLetter || "_./~$".contains(first) else { return false }
-        return word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./+~${}=".contains($0)) }
+    public init(text: String, line: Int, kind: Kind = .command) {
+        self.text = text
+        self.line = line
+        self.kind = kind
     }
 }

@@ -9,6 +9,7 @@ extension RunbookStep {
         var stack = [start]
         return commands.map { command in
             let target = stack[stack.count - 1]
+            guard Self.mayMoveTarget(command.text) else { return (command, target) }
             let words = (try? Words(parsing: command.text))?.words.map { (try? $0.value(in: variables)) ?? $0.symbolicText } ?? []
             if words.count == 2, words[0] == "ssh" {
                 stack.append(Target(host: words[1]))
@@ -18,6 +19,25 @@ extension RunbookStep {
                 stack.removeLast()
             }
             return (command, target)
+        }
+    }
+
+    /// Whether a line may be `ssh HOST`, `sudo su…` or `exit`: a plain first
+    /// word that is none of them cannot be, whatever follows (parsing every
+    /// line of a 100,000-line block to find out took a fifth of its listing).
+    static func mayMoveTarget(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { bytes in
+            var end = 0
+            while end < bytes.count, bytes[end] != 0x20, bytes[end] != 0x09, bytes[end] != 0x0A {
+                let byte = bytes[end]
+                let plain = (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F
+                guard plain else { return true }  // quotes, `$`, `\`: let `Words` decide
+                end += 1
+            }
+            let head = UnsafeBufferPointer(rebasing: bytes[..<end])
+            return head.elementsEqual("ssh".utf8) || head.elementsEqual("sudo".utf8) || head.elementsEqual("exit".utf8)
         }
     }
 
