@@ -16,15 +16,26 @@ extension LabTests {
     /// The throttle's rate (pv -L) for the guided restore: the lab's 59.5 MB backup in about 40 s.
     static let fetchRate = "1536k"
 
-    /// WAL-E's backup-fetch (python, not the sh or ssh carrying its line) in node `n`'s namespace.
+    /// WAL-E's backup-fetch (python, not the sh or ssh carrying its line) in node `n`'s namespace. Not
+    /// its children: WAL-E forks one per partition for lzop, and a child caught between fork and exec
+    /// still has its parent's command line.
     func restores(onNode n: Int) -> [pid_t] {
         let run = URL(fileURLWithPath: labInventory!).deletingLastPathComponent().path
         let sshd = readFile("\(run)/node\(n)/sshd.pid").trimmingCharacters(in: .whitespacesAndNewlines)
         guard let namespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sshd)/ns/mnt") else { return [] }
-        return processes(containing: "wal-e backup-fetch").filter {
+        let fetches = Set(processes(containing: "wal-e backup-fetch").filter {
             readFile("/proc/\($0)/cmdline").contains("python")
                 && (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/ns/mnt")) == namespace
-        }.sorted()
+        })
+        return fetches.filter { !fetches.contains(Self.parent(of: $0)) }.sorted()
+    }
+
+    /// The parent's PID, from /proc/PID/stat (the field after the command's closing parenthesis).
+    static func parent(of pid: pid_t) -> pid_t {
+        let stat = readFile("/proc/\(pid)/stat")
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? pid_t(fields[1]) ?? 0 : 0
     }
 
     @Test("guide geo-rebuild end to end through a pty: SIGKILL mid-restore, --resume re-attaches to the restore job, cluster re-formed")
