@@ -5,8 +5,7 @@
 #   prepare   the Debian packages and the lab's tools are installed while the
 #             debug build and its tests compile (apt does not need the CPU)
 #   long      the long-haul lab (LAB_LONG=1) on ports and a state directory
-#             of its own; it mostly waits on its throttled restores; then,
-#             on a fresh lab there, the rehearsal exported to Ansible
+#             of its own; it mostly waits on its throttled restores
 #   unit      the Swift Testing suites, one at a time (the rehearsal's lab
 #             comes up meanwhile), but the Ansible export's, then
 #   install   the static release build, make install and make deb, then the
@@ -14,7 +13,8 @@
 #   rehearsal the seed runbook through opsshell on the lab, the lab suites,
 #             the replay, beside
 #   guide     the guided rebuild killed mid-restore and resumed, on a lab
-#             of its own (it waits on a throttled restore)
+#             of its own (it waits on a throttled restore); then, on a fresh
+#             lab there, the rehearsal exported to Ansible
 #
 # Test binaries run directly (Tests/lab/swift-test.sh), not through
 # `swift test`: SwiftPM holds a lock on .build while the release build runs.
@@ -46,10 +46,7 @@ prepare_packages() {
         && Tests/Standins/consul/selfcheck.sh
 }
 build_tests() { "$SWIFT" build --build-tests; }
-long_haul() {
-    export LAB_PORT_BASE=23000 LAB_RUN=lab/run-long
-    Tests/lab/long-haul.sh && OPSSHELL=$PWD/.build/debug/opsshell Tests/lab/ansible.sh
-}
+long_haul() { LAB_PORT_BASE=23000 LAB_RUN=lab/run-long Tests/lab/long-haul.sh; }
 ansible_suite=AnsibleExportTests     # Python's start-up is its time: off the unit lane's path
 unit() { Tests/lab/swift-test.sh --skip "$ansible_suite"; }
 install() { scripts/install-test.sh && Tests/lab/swift-test.sh --filter "$ansible_suite"; }
@@ -59,7 +56,10 @@ lab_up() { { lab/down.sh || true; } && rm -rf lab/run && mkdir -p lab/run && lab
 reuse=1
 guide_test=guideGeoRebuild
 rehearsal() { OPSSHELL=$PWD/.build/debug/opsshell LAB_TEST_REUSE=$reuse LAB_SKIP=$guide_test Tests/lab/rehearse.sh; }
-guide() { LAB_PORT_BASE=22000 LAB_RUN=lab/run-guide Tests/lab/suite.sh "$guide_test"; }
+guide() {
+    export LAB_PORT_BASE=22000 LAB_RUN=lab/run-guide
+    Tests/lab/suite.sh "$guide_test" && OPSSHELL=$PWD/.build/debug/opsshell Tests/lab/ansible.sh
+}
 
 # Wait for background lanes by PID; a failed one is remembered by name.
 declare -A running=()
