@@ -265,10 +265,16 @@ public final class Guide {
         return max(1, candidate)
     }
 
-    /// Asks for each variable the runbook uses and the session lacks.
+    /// Asks for each variable the runbook uses and the session lacks, but
+    /// not for one the runbook assigns itself (`latest="$( … )"`, `export
+    /// NAME=…`): its steps give it its value when they run.
     private func askForParameters() -> Bool {
-        var names: [String] = []
+        var names: [String] = [], assigned: Set<String> = []
         for step in runbook.steps {
+            for command in step.commands {
+                let skip = command.text.hasPrefix("export ") ? 1 : 0
+                assigned.formUnion(Assignment.assignedNames(command.text, skippingWords: skip) ?? [])
+            }
             // Conditions first: they decide which steps apply at all.
             let texts = step.checks.map { $0.kind == .when ? "$" + ($0.command.split(separator: "=").first.map(String.init) ?? "") : $0.command }
                 + step.commands.map(\.text)
@@ -279,7 +285,7 @@ public final class Guide {
                 }
             }
         }
-        for name in names where interpreter.context.session.variables[name] == nil {
+        for name in names where interpreter.context.session.variables[name] == nil && !assigned.contains(name) {
             guard let value = terminal.choose("This runbook uses $\(name); its value: "), !value.trimmingTrailingBlanks().isEmpty else {
                 console.error("$\(name) has no value; give it with --set \(name)=VALUE")
                 return false
