@@ -35,8 +35,9 @@ lane() {
     if ((rc == 0)); then
         echo "lane $name: passed in $((SECONDS - start)) s"
     else
-        echo "lane $name: FAILED (exit $rc) after $((SECONDS - start)) s; its last lines ($logs/$name.log):"
-        grep -v '^\[lab ' "$logs/$name.log" | tail -n 60 | sed 's/^/    /'
+        echo "lane $name: FAILED (exit $rc) after $((SECONDS - start)) s; its failures, then its last lines ($logs/$name.log):"
+        grep -a -E '✘|FAILED' "$logs/$name.log" | head -n 40 | sed 's/^/    /'
+        grep -a -v '^\[lab ' "$logs/$name.log" | tail -n 40 | sed 's/^/    /'
     fi
     return "$rc"
 }
