@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A status line redrawn in place while something runs (`patronictl wait`,
 /// `backup-fetch`'s progress).
 ///
@@ -22,6 +24,7 @@ public struct LiveLine: Sendable {
     /// from the last update's; with `news` nil, never (progress that only
     /// counts up).
     public mutating func update(_ text: String, news: String?, style: Style = .dim) {
+        LiveLine.shown.set(text, drawnInPlace: inPlace)
         if inPlace {
             console.write("\r\u{1B}[K" + text, style: style, to: stream)
             drawn = true
@@ -33,13 +36,32 @@ public struct LiveLine: Sendable {
 
     /// Removes the line, so what follows starts on a clean one.
     public mutating func clear() {
+        LiveLine.shown.set(nil, drawnInPlace: false)
         if drawn { console.write("\r\u{1B}[K", style: .plain, to: stream) }
         drawn = false
     }
 
     /// Ends the line where it is, keeping its last text on the screen.
     public mutating func keep() {
+        LiveLine.shown.set(nil, drawnInPlace: false)
         if drawn { console.write("\n", style: .plain, to: stream) }
         drawn = false
+    }
+}
+
+extension LiveLine {
+    /// The live line showing now (the last one updated), so that the
+    /// guide's once-a-minute note can carry its reason instead of only the
+    /// elapsed time, or stay quiet while it is redrawn in place.
+    static let shown = Shown()
+
+    final class Shown: Sendable {
+        private let state = Mutex<(text: String, drawnInPlace: Bool)?>(nil)
+
+        func set(_ text: String?, drawnInPlace: Bool) {
+            state.withLock { $0 = text.map { ($0, drawnInPlace) } }
+        }
+
+        var current: (text: String, drawnInPlace: Bool)? { state.withLock { $0 } }
     }
 }

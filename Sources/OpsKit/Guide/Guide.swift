@@ -175,7 +175,9 @@ public final class Guide {
         let ticker = Task {
             while true {
                 try await Task.sleep(for: .seconds(60))
-                console.write("… \(what): \(started.duration(to: clock.now).clockText) so far\n", style: .dim, to: .error)
+                if let note = Self.tick(what, elapsed: started.duration(to: clock.now), live: LiveLine.shown.current) {
+                    console.write(note, style: .dim, to: .error)
+                }
             }
         }
         let outcome = await body()
@@ -183,6 +185,14 @@ public final class Guide {
         let elapsed = started.duration(to: clock.now)
         if elapsed > .seconds(3) { console.write("  \(what) took \(elapsed.clockText)\n", style: .dim, to: .error) }
         return outcome
+    }
+
+    /// The once-a-minute note of a long line: with what a live line last
+    /// said (`patronictl wait`'s reason), or nothing while that line is
+    /// redrawn in place on the terminal, where it shows time and reason.
+    nonisolated static func tick(_ what: String, elapsed: Duration, live: (text: String, drawnInPlace: Bool)?) -> String? {
+        if live?.drawnInPlace == true { return nil }
+        return "… \(what): \(elapsed.clockText) so far" + (live.map { "; last: \($0.text)" } ?? "") + "\n"
     }
 
     private func show(_ step: RunbookStep, _ lines: [String]) {
