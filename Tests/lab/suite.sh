@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # suite.sh FILTER: one suite of the lab tests on a lab of its own: a fresh
 # lab (LAB_RUN, LAB_PORT_BASE move it), the suite, lab down (always).
-# scripts/test.sh runs the guided rebuild's suite this way, beside the
+# scripts/test.sh runs the guided rebuild's suite this way, long-haul.sh the
+# long-haul suite (with LAB_LONG=1), each beside the
 # rehearsal's lab. Ends with "FILTER: 1 passed, 0 failed" or "…0 passed, 1 failed".
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 FILTER" >&2; exit 2; }
