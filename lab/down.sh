@@ -7,18 +7,22 @@ set -uo pipefail   # no -e: carry on stopping the rest when one part fails
 
 stopped=()   # every PID signalled, to see them gone at the end
 
-# stop_pid FILE WHAT [SIGNAL]: signal the PID in FILE, wait up to 30 s, then SIGKILL.
+# stop_pid FILE WHAT [SIGNAL]: signal the PID in FILE, wait up to 30 s, then
+# SIGKILL; then remove FILE. A PID file left behind names a number the system
+# gives out again: a later lab-down (of this lab, while another lab runs
+# beside it) would signal that other lab's process.
 stop_pid() {
     local file=$1 what=$2 sig=${3:-TERM} pid
-    pid_alive "$file" || return 0
+    pid_alive "$file" || { rm -f "$file"; return 0; }
     pid=$(head -n1 "$file")
     stopped+=("$pid")
     log "stopping $what (PID $pid)"
     kill "-$sig" "$pid" 2>/dev/null
-    for _ in $(seq 30); do pid_alive "$file" || return 0; sleep 1; done
+    for _ in $(seq 30); do pid_alive "$file" || { rm -f "$file"; return 0; }; sleep 1; done
     log "$what (PID $pid) ignored SIG$sig for 30 s: SIGKILL"
     kill -KILL "$pid" 2>/dev/null
     sleep 1
+    rm -f "$file"
 }
 
 # ns_pids HOSTDIR: every process in the host's mount namespace (Patroni,
